@@ -1,0 +1,1 @@
+"""SQLAlchemy 2.x persistence: the SQLite store, its schema ladder, repositories."""

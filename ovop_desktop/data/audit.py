@@ -1,0 +1,68 @@
+"""The hash-chained audit log: append inside the caller's transaction; verify the chain.
+
+entry_hash = SHA-256(0x00 ‖ prev_hash ‖ canonical entry). Written in the same
+transaction as the change it records, so neither exists without the other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ovop_desktop.data.models import AuditRow
+from ovop_desktop.data.schema import now_iso
+from ovop_desktop.domain.strict_json import canonical_bytes
+
+GENESIS = "0" * 64
+
+
+def _entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
+    return hashlib.sha256(b"\x00" + bytes.fromhex(prev_hash) + canonical_bytes(fields)).hexdigest()
+
+
+def _fields(row: AuditRow) -> dict[str, Any]:
+    return {"seq": row.seq, "ts": row.ts, "actor": row.actor, "action": row.action,
+            "object_type": row.object_type, "object_id": row.object_id, "details": row.details}
+
+
+def append(session: Session, actor: str, action: str, object_type: str, object_id: object,
+           details: dict[str, Any] | None = None) -> AuditRow:
+    """Add one entry after the current head (the writer lock makes max(seq) safe)."""
+    head = session.execute(select(AuditRow).order_by(AuditRow.seq.desc()).limit(1)).scalar()
+    row = AuditRow(
+        seq=(head.seq + 1) if head else 1, ts=now_iso(), actor=actor, action=action,
+        object_type=object_type, object_id=str(object_id),
+        details=json.dumps(details or {}, ensure_ascii=False, sort_keys=True),
+        prev_hash=head.entry_hash if head else GENESIS,
+    )
+    row.entry_hash = _entry_hash(row.prev_hash, _fields(row))
+    session.add(row)
+    session.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    entries: int
+    head_hash: str
+    first_bad_seq: int | None  # None: the whole chain verifies
+
+
+def verify(session: Session) -> ChainReport:
+    """Walk the chain from seq 1; report the first entry that does not link or hash."""
+    prev, expected_seq, count = GENESIS, 1, 0
+    for row in session.execute(select(AuditRow).order_by(AuditRow.seq)).scalars():
+        if (row.seq != expected_seq or row.prev_hash != prev
+                or row.entry_hash != _entry_hash(prev, _fields(row))):
+            return ChainReport(count, prev, row.seq)
+        prev, expected_seq, count = row.entry_hash, expected_seq + 1, count + 1
+    return ChainReport(count, prev, None)
+
+
+def count(session: Session) -> int:
+    return int(session.execute(select(func.count()).select_from(AuditRow)).scalar() or 0)

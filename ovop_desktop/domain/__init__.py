@@ -1,0 +1,1 @@
+"""Plain-Python domain: commodities, rubrics, rounds, regions. No Qt, no database."""

@@ -1,0 +1,67 @@
+"""Where a profile keeps its files: database, keys, settings, backups, logs.
+
+A profile is one directory. The default is the platform's user data directory;
+`--data-dir DIR` or `OVOP_DATA_DIR` selects another (a second profile, a test,
+a demo). Nothing here touches the disk at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_DATA_DIR = "OVOP_DATA_DIR"
+APP_DIR_NAME = "ovop-desktop"
+
+
+def default_data_dir() -> Path:
+    """The per-user data directory given by platformdirs (imported lazily: CLI start-up)."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False, roaming=False))
+
+
+def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
+    """--data-dir wins over OVOP_DATA_DIR, which wins over the platform default."""
+    if cli_value:
+        return Path(cli_value).expanduser().resolve()
+    env = os.environ.get(ENV_DATA_DIR)
+    if env:
+        return Path(env).expanduser().resolve()
+    return default_data_dir()
+
+
+@dataclass(frozen=True)
+class ProfilePaths:
+    """The files of one profile directory."""
+
+    root: Path
+
+    @property
+    def database(self) -> Path:
+        return self.root / "ovop.sqlite3"
+
+    @property
+    def settings(self) -> Path:
+        return self.root / "settings.json"
+
+    @property
+    def keys(self) -> Path:
+        return self.root / "keys"
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def gui_lock(self) -> Path:
+        return self.root / "gui.lock"
+
+    @property
+    def migration_lock(self) -> Path:
+        return self.root / "migration.lock"

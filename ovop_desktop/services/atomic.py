@@ -1,0 +1,63 @@
+"""Write a file so that it is either complete under its final name or not there at all."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from ovop_desktop.errors import UserFacingError
+from ovop_desktop.i18n import _
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """temp file in the same folder → fsync → rename → fsync the folder.
+
+    A pulled USB stick or a full disk leaves at most a stray temp file, never a
+    truncated file under the final name.
+    """
+    path = Path(path)
+    tmp_name = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp_name, path)
+        tmp_name = None
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        raise UserFacingError(_("Could not save {path}: {reason}. Nothing was saved.").format(
+            path=path, reason=exc.strerror or exc)) from None
+    finally:
+        if tmp_name:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return  # Windows cannot open a directory for fsync; NTFS journals the rename.
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read_capped(path: Path, max_bytes: int) -> bytes:
+    """Read a file the user picked, refusing huge ones before reading them."""
+    try:
+        size = Path(path).stat().st_size
+        if size > max_bytes:
+            raise UserFacingError(_("{path} is too large ({size} bytes; at most {limit}).").format(
+                path=path, size=size, limit=max_bytes))
+        with open(path, "rb") as fh:
+            return fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise UserFacingError(_("Could not read {path}: {reason}.").format(
+            path=path, reason=exc.strerror or exc)) from None

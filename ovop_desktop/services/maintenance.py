@@ -1,0 +1,39 @@
+"""`ovop db check`: SQLite integrity, foreign keys, schema version and the audit chain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ovop_desktop.data import audit
+from ovop_desktop.data.db import Store
+from ovop_desktop.data.migrations import CURRENT_VERSION
+from ovop_desktop.data.schema import stored_version
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    integrity: list[str]  # ["ok"] when sound
+    foreign_key_violations: int
+    schema_version: int
+    audit_entries: int
+    audit_first_bad_seq: int | None
+    audit_head: str
+
+    @property
+    def ok(self) -> bool:
+        return (self.integrity == ["ok"] and self.foreign_key_violations == 0
+                and self.audit_first_bad_seq is None and self.schema_version == CURRENT_VERSION)
+
+
+def check_database(store: Store) -> CheckReport:
+    conn = store.raw_connection()
+    try:
+        integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        fk = len(conn.execute("PRAGMA foreign_key_check").fetchall())
+    finally:
+        conn.close()
+    with store.read() as s:
+        chain = audit.verify(s)
+    return CheckReport(integrity=integrity, foreign_key_violations=fk,
+                       schema_version=stored_version(store), audit_entries=chain.entries,
+                       audit_first_bad_seq=chain.first_bad_seq, audit_head=chain.head_hash)

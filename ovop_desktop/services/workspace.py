@@ -1,0 +1,79 @@
+"""One open profile: its paths, store, settings and services, built in one place.
+
+Both the CLI and the GUI's composition root (app.py) open a Workspace; nothing
+reaches for it through a global.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from functools import cached_property
+from pathlib import Path
+
+from ovop_desktop.data.db import Store
+from ovop_desktop.data.opening import open_store
+from ovop_desktop.domain.regions import RegionRegistry
+from ovop_desktop.domain.rounds import Round, RoundStatus
+from ovop_desktop.paths import ProfilePaths
+from ovop_desktop.services.profile import ProfileService
+from ovop_desktop.services.regions import load_regions
+from ovop_desktop.services.rounds import RoundService
+from ovop_desktop.services.rubrics import RubricService
+from ovop_desktop.services.settings import Settings, load_settings, save_settings
+
+
+class Workspace:
+    def __init__(self, paths: ProfilePaths, store: Store) -> None:
+        self.paths = paths
+        self.store = store
+        self.profile = ProfileService(store)
+        self.rubrics = RubricService(store, self.profile.actor)
+        self.rounds = RoundService(store, self.profile.actor)
+        self._settings = load_settings(paths.settings)
+
+    @classmethod
+    def open(cls, data_dir: Path,
+             progress: Callable[[int, int], None] | None = None) -> Workspace:
+        paths = ProfilePaths(Path(data_dir))
+        store = open_store(paths.database, paths.backups, paths.migration_lock, progress)
+        return cls(paths, store)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @cached_property
+    def regions(self) -> RegionRegistry:
+        return load_regions()
+
+    # -- settings --------------------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    def update_settings(self, **changes: object) -> Settings:
+        self._settings = replace(self._settings, **changes)  # type: ignore[arg-type]
+        save_settings(self.paths.settings, self._settings)
+        return self._settings
+
+    # -- the round everyone is working on --------------------------------------
+
+    def current_round(self) -> Round | None:
+        """The chosen round, else the newest one that is not closed, else the newest."""
+        rounds = self.rounds.list()
+        chosen = self._settings.current_round_id
+        for r in rounds:
+            if r.id == chosen:
+                return r
+        active = [r for r in rounds if r.status is not RoundStatus.CLOSED]
+        return (active or rounds or [None])[0]
+
+    def is_empty(self) -> bool:
+        return self.profile.get() is None and not self.rounds.list()

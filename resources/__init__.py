@@ -1,0 +1,1 @@
+"""Data shipped with OVOP Desktop (installed as the package ``ovop_desktop.resources``)."""
