@@ -1,4 +1,4 @@
-"""Locate the shipped data folder: `resources/` in a checkout, `ovop_desktop/resources` in a wheel."""
+"""Locate the shipped data: `resources/` in a checkout, `ovop_desktop/resources` in a wheel."""
 
 from __future__ import annotations
 

@@ -45,8 +45,9 @@ def round_json(r: Round) -> dict[str, Any]:
         "id": r.id, "year": r.year, "name": r.name, "status": r.status.value,
         "thresholds": {"3": r.thresholds.three, "2": r.thresholds.two, "1": r.thresholds.one},
         "commodities": [
-            {"id": rc.commodity.value, "rubric_id": rc.rubric_id, "rubric_version": rc.rubric_version,
-             "rubric_sha256": rc.rubric_sha256, "rubric_frozen": rc.rubric_frozen}
+            {"id": rc.commodity.value, "rubric_id": rc.rubric_id,
+             "rubric_version": rc.rubric_version, "rubric_sha256": rc.rubric_sha256,
+             "rubric_frozen": rc.rubric_frozen}
             for rc in r.commodities
         ],
         "created_at": r.created_at,

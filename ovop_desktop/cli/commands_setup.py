@@ -111,7 +111,8 @@ def cmd_regions_find(args: argparse.Namespace, ctx: Context) -> int:
 
     matches = [res.regency] if res.regency else list(res.candidates)
     if ctx.json:
-        emit_json({"query": args.text, "status": res.status, "matches": [as_obj(r) for r in matches]})
+        emit_json({"query": args.text, "status": res.status,
+                   "matches": [as_obj(r) for r in matches]})
     elif res.status == "ok" and res.regency:
         obj = as_obj(res.regency)
         emit_lines(f"{obj['code']}  {obj['name']}  ({obj['province']})")

@@ -48,7 +48,8 @@ def _inspect_readonly(db_path: Path) -> None:
         conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
         try:
             result = conn.execute("PRAGMA quick_check").fetchone()[0]
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            tables = {r[0] for r in
+                      conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             version = 0
             if "schema_version" in tables:
                 version = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0

@@ -39,8 +39,8 @@ def _record(row: RubricRow, rounds: tuple[str, ...] = ()) -> RubricRecord:
 
 def _round_names(session: Session, rubric_id: int) -> tuple[str, ...]:
     names = session.execute(
-        select(RoundRow.name).join(RoundCommodityRow).where(RoundCommodityRow.rubric_id == rubric_id)
-        .order_by(RoundRow.year, RoundRow.id)
+        select(RoundRow.name).join(RoundCommodityRow)
+        .where(RoundCommodityRow.rubric_id == rubric_id).order_by(RoundRow.year, RoundRow.id)
     ).scalars()
     return tuple(names)
 

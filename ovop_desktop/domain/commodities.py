@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from enum import Enum
+from enum import StrEnum
 
 from ovop_desktop.i18n import N_, _
 
 
-class Commodity(str, Enum):
+class Commodity(StrEnum):
     """A commodity's stable code; display names are translated at use."""
 
     MAKANAN_MINUMAN = "makanan_minuman"

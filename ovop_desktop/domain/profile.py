@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from ovop_desktop.i18n import N_, _
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     COORDINATOR = "coordinator"
     ASSESSOR = "assessor"
 

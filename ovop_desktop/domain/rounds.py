@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from ovop_desktop.domain.commodities import Commodity
 from ovop_desktop.errors import ValidationError
@@ -12,7 +12,7 @@ from ovop_desktop.i18n import N_, _
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
-class RoundStatus(str, Enum):
+class RoundStatus(StrEnum):
     """Setup → open (visits and scoring) → closed (results final; nothing editable)."""
 
     SETUP = "setup"
@@ -101,7 +101,8 @@ class Round:
 def check_round_fields(year: int, name: str) -> list[str]:
     problems = []
     if not MIN_YEAR <= year <= MAX_YEAR:
-        problems.append(_("The year must be between {lo} and {hi}.").format(lo=MIN_YEAR, hi=MAX_YEAR))
+        problems.append(
+            _("The year must be between {lo} and {hi}.").format(lo=MIN_YEAR, hi=MAX_YEAR))
     if not name.strip():
         problems.append(_("A round needs a name."))
     elif len(name) > 200:

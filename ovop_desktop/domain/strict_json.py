@@ -36,7 +36,8 @@ def loads_strict(data: bytes, *, max_bytes: int) -> Any:
         return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
     except JsonError:
         raise
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:
+        # ValueError covers bad UTF-8, bad JSON and integers beyond Python's digit limit.
         raise JsonError(str(exc).splitlines()[0][:200]) from None
 
 

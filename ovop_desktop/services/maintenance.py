@@ -37,3 +37,8 @@ def check_database(store: Store) -> CheckReport:
     return CheckReport(integrity=integrity, foreign_key_violations=fk,
                        schema_version=stored_version(store), audit_entries=chain.entries,
                        audit_first_bad_seq=chain.first_bad_seq, audit_head=chain.head_hash)
+
+
+def audit_entry_count(store: Store) -> int:
+    with store.read() as s:
+        return audit.count(s)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ovop_desktop.data import audit, repositories as repo
+from ovop_desktop.data import audit
+from ovop_desktop.data import repositories as repo
 from ovop_desktop.data.db import Store
 from ovop_desktop.domain.profile import Profile, Role
 from ovop_desktop.errors import UserFacingError, ValidationError

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ovop_desktop.data import audit, repositories as repo
+from ovop_desktop.data import audit
+from ovop_desktop.data import repositories as repo
 from ovop_desktop.data.db import Store
 from ovop_desktop.domain.commodities import Commodity
 from ovop_desktop.domain.rounds import Round, RoundStatus, Thresholds, check_round_fields

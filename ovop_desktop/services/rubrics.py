@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ovop_desktop.data import audit, repositories as repo
+from ovop_desktop.data import audit
+from ovop_desktop.data import repositories as repo
 from ovop_desktop.data.db import Store
 from ovop_desktop.data.schema import now_iso
 from ovop_desktop.domain.commodities import Commodity, parse_commodity

@@ -1,0 +1,160 @@
+"""The schema ladder: its result equals models.py; old databases are copied, then upgraded."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import Connection
+
+from ovop_desktop.data import migrations, opening, schema
+from ovop_desktop.data.models import Base
+from ovop_desktop.errors import StoreError
+from ovop_desktop.paths import ProfilePaths
+from ovop_desktop.services import maintenance
+from ovop_desktop.services.workspace import Workspace
+
+pytestmark = pytest.mark.usefixtures("english")  # some tests match on the message's words
+
+
+def _describe(url: str) -> dict[str, Any]:
+    """Tables, columns (type, nullability, pk), indexes, uniques and foreign keys."""
+    engine = create_engine(url)
+    try:
+        insp = inspect(engine)
+        out: dict[str, Any] = {}
+        for table in sorted(insp.get_table_names()):
+            out[table] = {
+                "columns": sorted((c["name"], str(c["type"]), c["nullable"], c.get("primary_key"))
+                                  for c in insp.get_columns(table)),
+                "pk": sorted(insp.get_pk_constraint(table)["constrained_columns"]),
+                "indexes": sorted((i["name"], tuple(i["column_names"]), bool(i["unique"]))
+                                  for i in insp.get_indexes(table)),
+                "uniques": sorted(tuple(sorted(u["column_names"]))
+                                  for u in insp.get_unique_constraints(table)),
+                "fks": sorted((tuple(f["constrained_columns"]), f["referred_table"],
+                               tuple(f["referred_columns"]), str(f.get("options")))
+                              for f in insp.get_foreign_keys(table)),
+            }
+        return out
+    finally:
+        engine.dispose()
+
+
+def test_ladder_result_equals_the_models(workspace: Workspace, tmp_path: Path) -> None:
+    reference = tmp_path / "reference.sqlite3"
+    engine = create_engine(f"sqlite:///{reference}")
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    laddered = _describe(f"sqlite:///{workspace.store.path}")
+    expected = _describe(f"sqlite:///{reference}")
+    assert set(laddered) == set(expected) == set(Base.metadata.tables)
+    for table in expected:
+        assert laddered[table] == expected[table], table
+
+
+def test_fresh_database_is_at_the_current_version_without_a_backup(
+        workspace: Workspace, tmp_path: Path) -> None:
+    with workspace.store.read() as s:
+        rows = s.execute(text("SELECT id, version, app_version FROM schema_version")).all()
+    assert [(r.id, r.version) for r in rows] == [(1, migrations.CURRENT_VERSION)]
+    assert rows[0].app_version
+    backups = ProfilePaths(tmp_path).backups
+    assert not backups.exists() or not any(backups.iterdir())
+
+
+def test_reopening_a_current_database_changes_nothing(tmp_path: Path) -> None:
+    with Workspace.open(tmp_path) as ws:
+        ws.rubrics.install_defaults()
+    with Workspace.open(tmp_path) as ws:
+        assert len(ws.rubrics.list()) == 5
+    assert not ProfilePaths(tmp_path).backups.exists()
+
+
+def _use_ladder(monkeypatch: pytest.MonkeyPatch, ladder: tuple[Any, ...]) -> None:
+    """Pretend this build ships `ladder` (every module that reads the current version)."""
+    for module in (migrations, schema):
+        monkeypatch.setattr(module, "LADDER", ladder)
+    for module in (migrations, schema, opening, maintenance):
+        monkeypatch.setattr(module, "CURRENT_VERSION", len(ladder))
+
+
+def _v1_profile(folder: Path) -> None:
+    with Workspace.open(folder) as ws:
+        ws.rubrics.install_defaults()
+        ws.rounds.create(2024, "Penghargaan OVOP 2024")
+
+
+def test_old_database_is_copied_then_migrated(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    _v1_profile(tmp_path)
+    calls: list[int] = []
+
+    def step2(conn: Connection) -> None:
+        calls.append(conn.execute(text("SELECT max(version) FROM schema_version")).scalar())
+        conn.execute(text("ALTER TABLE round ADD COLUMN note TEXT NOT NULL DEFAULT ''"))
+        conn.execute(text("UPDATE round SET note = 'migrated'"))
+
+    _use_ladder(monkeypatch, (*migrations.LADDER, step2))
+    progress: list[tuple[int, int]] = []
+    with Workspace.open(tmp_path, progress=lambda i, n: progress.append((i, n))) as ws:
+        with ws.store.read() as s:
+            assert s.execute(text("SELECT version FROM schema_version")).scalar() == 2
+            assert s.execute(text("SELECT note FROM round")).scalars().all() == ["migrated"]
+        assert len(ws.rubrics.list()) == 5  # the data came along
+    assert calls == [1]
+    assert progress == [(1, 1)]
+
+    copies = list(ProfilePaths(tmp_path).backups.iterdir())
+    assert len(copies) == 1 and copies[0].name.startswith("pre-migration-v1-")
+    conn = sqlite3.connect(copies[0])
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM rubric").fetchone()[0] == 5
+        columns = {r[1] for r in conn.execute("PRAGMA table_info(round)")}
+        assert "note" not in columns  # the copy is from before the step
+    finally:
+        conn.close()
+
+    # A second open does not migrate (or copy) again.
+    with Workspace.open(tmp_path):
+        pass
+    assert calls == [1]
+    assert len(list(ProfilePaths(tmp_path).backups.iterdir())) == 1
+
+
+def test_a_failing_step_leaves_the_old_version(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    _v1_profile(tmp_path)
+
+    def broken(conn: Connection) -> None:
+        conn.execute(text("ALTER TABLE round ADD COLUMN note TEXT"))
+        conn.execute(text("SELECT no_such_column FROM round"))
+
+    _use_ladder(monkeypatch, (*migrations.LADDER, broken))
+    with pytest.raises(StoreError):
+        Workspace.open(tmp_path)
+    conn = sqlite3.connect(ProfilePaths(tmp_path).database)
+    try:
+        assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == 1
+        assert "note" not in {r[1] for r in conn.execute("PRAGMA table_info(round)")}
+        assert conn.execute("SELECT count(*) FROM round").fetchone()[0] == 1
+    finally:
+        conn.close()
+    monkeypatch.undo()
+    with Workspace.open(tmp_path) as ws:  # the real build still opens it
+        assert len(ws.rounds.list()) == 1
+
+
+def test_database_newer_than_a_patched_ladder_is_refused(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    _v1_profile(tmp_path)
+    _use_ladder(monkeypatch, ())
+    before = ProfilePaths(tmp_path).database.read_bytes()
+    with pytest.raises(StoreError, match="newer"):
+        Workspace.open(tmp_path)
+    assert ProfilePaths(tmp_path).database.read_bytes() == before

@@ -1,0 +1,36 @@
+"""Qt fixtures: an AppContext over a real profile, and no modal dialog left blocking."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ovop_desktop.domain.profile import Role
+from ovop_desktop.services.workspace import Workspace
+from ovop_desktop.ui.context import AppContext, ContextSignals
+from ovop_desktop.ui.workers import TaskRunner
+
+
+def make_ctx(ws: Workspace) -> AppContext:
+    return AppContext(workspace=ws, tasks=TaskRunner(), signals=ContextSignals())
+
+
+@pytest.fixture
+def ctx(demo_workspace: Workspace) -> Iterator[AppContext]:
+    """The demo coordinator profile."""
+    context = make_ctx(demo_workspace)
+    yield context
+    context.tasks.wait_all()
+
+
+@pytest.fixture
+def assessor_ctx(tmp_path: Path) -> Iterator[AppContext]:
+    ws = Workspace.open(tmp_path / "assessor")
+    ws.profile.init(Role.ASSESSOR, "Dr. Sri Wahyuni", "Yayasan Batik Indonesia")
+    ws.rubrics.install_defaults()
+    try:
+        yield make_ctx(ws)
+    finally:
+        ws.close()
