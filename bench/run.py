@@ -22,15 +22,17 @@ ROOT = Path(__file__).resolve().parents[1]
 CHILD = ROOT / "bench" / "startup_child.py"
 
 
-def time_to_paint(args: list[str]) -> float:
+def time_to_paint(args: list[str]) -> tuple[float, float]:
+    """(seconds to first paint, seconds to ready) from process start, as the child reports."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    start = time.perf_counter()
+    start = time.monotonic()
     proc = subprocess.run([sys.executable, str(CHILD), *args], capture_output=True, text=True,
                           env=env, timeout=120, check=False)
-    end = time.perf_counter()
-    if "painted" not in proc.stdout:
+    marks = dict(line.split() for line in proc.stdout.splitlines() if line.strip())
+    if "painted" not in marks:
         raise RuntimeError(f"child failed: {proc.stderr[-2000:]}")
-    return end - start
+    painted = float(marks["painted"]) - start
+    return painted, float(marks.get("ready", marks["painted"])) - start
 
 
 def build_profile(folder: Path) -> str:
@@ -55,11 +57,15 @@ def main() -> int:
         for _ in range(args.repeat):
             bare.append(time_to_paint(["bare"]))
             app.append(time_to_paint(["app", tmp]))
-    b, a = statistics.median(bare), statistics.median(app)
-    print(f"{'benchmark':<34} {'baseline':>10} {'ovop':>10} {'ratio':>7} {'goal':>6}")
-    print(f"{'start-up to first paint':<34} {b * 1000:>8.0f}ms {a * 1000:>8.0f}ms "
-          f"{a / b:>6.2f}x {'1.5x':>6}")
-    print(f"  ({what}; median of {args.repeat}, interleaved)")
+    b = statistics.median(p for p, _ in bare)
+    a_paint = statistics.median(p for p, _ in app)
+    a_ready = statistics.median(r for _, r in app)
+    print(f"{'benchmark':<40} {'baseline':>9} {'ovop':>9} {'ratio':>7} {'goal':>6}")
+    for label, value, goal in (("start-up to first painted main window", a_paint, "1.5x"),
+                               ("start-up to home page filled in", a_ready, "-")):
+        print(f"{label:<40} {b * 1000:>7.0f}ms {value * 1000:>7.0f}ms {value / b:>6.2f}x "
+              f"{goal:>6}")
+    print(f"  baseline: a bare PySide6 QMainWindow; {what}; median of {args.repeat}, interleaved")
     return 0
 
 

@@ -1,7 +1,10 @@
-"""Child process for the start-up benchmark: show a window, print when first painted, exit.
+"""Child process for the start-up benchmark: print when the window is painted and ready.
 
     python bench/startup_child.py bare
     python bench/startup_child.py app DATA_DIR
+
+Prints `painted T` at the first paint of the main window and `ready T` when the
+profile's home page is filled in (T from time.monotonic(), which the parent shares).
 """
 
 from __future__ import annotations
@@ -11,17 +14,26 @@ import sys
 import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_seen: set[str] = set()
 
 
-def _report_first_paint(widget: object) -> None:
+def _mark(what: str, expected: set[str]) -> None:
+    if what in _seen:
+        return
+    _seen.add(what)
+    sys.stdout.write(f"{what} {time.monotonic()}\n")
+    sys.stdout.flush()
+    if _seen >= expected:
+        os._exit(0)  # measure start-up only, not tear-down
+
+
+def _watch_first_paint(widget: object, expected: set[str]) -> None:
     from PySide6.QtCore import QEvent, QObject
 
     class PaintWatcher(QObject):
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
             if event.type() == QEvent.Type.Paint:
-                sys.stdout.write(f"painted {time.perf_counter()}\n")
-                sys.stdout.flush()
-                os._exit(0)  # measure start-up only, not tear-down
+                _mark("painted", expected)
             return False
 
     watcher = PaintWatcher()
@@ -35,7 +47,7 @@ def bare() -> None:
     app = QApplication(sys.argv[:1])
     window = QMainWindow()
     window.resize(1200, 760)
-    _report_first_paint(window)
+    _watch_first_paint(window, {"painted"})
     window.show()
     app.exec()
 
@@ -45,13 +57,22 @@ def full(data_dir: str) -> None:
 
     from PySide6.QtWidgets import QApplication
 
-    from ovop_desktop.app import open_application
+    from ovop_desktop.app import Application
 
     qt_app = QApplication(sys.argv[:1])
-    app = open_application(Path(data_dir))
-    assert app is not None
-    window = app.show_main_window()
-    _report_first_paint(window)
+    app = Application(Path(data_dir))
+    expected = {"painted", "ready"}
+    original_new_window = app._new_window
+
+    def new_window():  # type: ignore[no-untyped-def]
+        window = original_new_window()
+        _watch_first_paint(window, expected)
+        return window
+
+    app._new_window = new_window  # type: ignore[method-assign]
+    app.ready.connect(lambda: _mark("ready", expected))
+    app.gave_up.connect(lambda error: sys.exit(f"gave up: {error}"))
+    assert app.start()
     qt_app.exec()
 
 

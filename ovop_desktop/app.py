@@ -10,8 +10,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ovop_desktop import APP_NAME, __version__
@@ -19,14 +20,14 @@ from ovop_desktop.errors import UserFacingError
 from ovop_desktop.filelock import FileLock
 from ovop_desktop.i18n import LANGUAGES, _, set_language
 from ovop_desktop.paths import ProfilePaths, resolve_data_dir
-from ovop_desktop.services.demo import build_demo
 from ovop_desktop.services.settings import load_settings
-from ovop_desktop.services.workspace import Workspace
 from ovop_desktop.ui.context import AppContext, ContextSignals
-from ovop_desktop.ui.dialogs.first_run import FirstRunDialog
 from ovop_desktop.ui.main_window import MainWindow
 from ovop_desktop.ui.messages import show_error
-from ovop_desktop.ui.workers import TaskRunner
+from ovop_desktop.ui.workers import ServiceTask, TaskRunner
+
+if TYPE_CHECKING:
+    from ovop_desktop.services.workspace import Workspace
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -39,74 +40,122 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return parser.parse_args(list(argv))
 
 
-class Application(QObject):
-    """Owns the workspace, the GUI lock and the current main window."""
+PAINT_WAIT_MS = 300
 
-    def __init__(self, workspace: Workspace, lock: FileLock) -> None:
+
+def open_workspace(data_dir: Path, demo_if_empty: bool = False) -> Workspace:
+    """Runs on a worker thread: open (and migrate) the store; build the demo if asked."""
+    from ovop_desktop.services.workspace import Workspace
+
+    workspace = Workspace.open(data_dir)
+    if demo_if_empty and workspace.is_empty():
+        from ovop_desktop.services.demo import build_demo
+
+        build_demo(workspace)
+    return workspace
+
+
+class Application(QObject):
+    """Owns the GUI lock, the workspace and the main window.
+
+    The window paints first; the store opens on a worker thread (SQLAlchemy import,
+    integrity check, migrations) so the GUI never waits on the disk.
+    ready() — the profile is open and shown · gave_up(error or None) — nothing to show
+    """
+
+    ready = Signal()
+    gave_up = Signal(object)
+
+    def __init__(self, data_dir: Path, *, language: str | None = None,
+                 demo_if_empty: bool = False) -> None:
         super().__init__()
-        self.workspace = workspace
-        self._lock = lock
-        self.ctx = AppContext(workspace=workspace, tasks=TaskRunner(), signals=ContextSignals())
+        self.data_dir = data_dir
+        self._paths = ProfilePaths(data_dir)
+        set_language(language or load_settings(self._paths.settings).language)
+        self._demo_if_empty = demo_if_empty
+        self._lock = FileLock(self._paths.gui_lock)
+        self._tasks = TaskRunner()
+        self._opening = False
+        self.workspace: Workspace | None = None
+        self.ctx: AppContext | None = None
         self.window: MainWindow | None = None
 
-    def show_main_window(self) -> MainWindow:
-        old = self.window
-        self.window = MainWindow(self.ctx)
-        self.window.language_changed.connect(self._on_window_language_changed)
-        if old is not None:
-            self.window.setGeometry(old.geometry())
-            old.close()
-            old.deleteLater()
+    def start(self) -> bool:
+        """Show the window and start opening the profile; False if another app has it open."""
+        if not self._lock.try_acquire():
+            show_error(None, UserFacingError(_(
+                "OVOP Desktop is already open on the data folder {path}. Use that window, or "
+                "start with another --data-dir.").format(path=self.data_dir)),
+                _("OVOP Desktop cannot start"))
+            return False
+        self.window = self._new_window()
+        # Open the store once the window is painted: the worker's imports would
+        # otherwise compete with the first paint for the interpreter lock.
+        self.window.first_painted.connect(self._open_store)
+        QTimer.singleShot(PAINT_WAIT_MS, self._open_store)  # e.g. started minimised
         self.window.show()
-        return self.window
+        return True
+
+    def _open_store(self) -> None:
+        if self._opening:
+            return
+        self._opening = True
+        task = ServiceTask(open_workspace, data_dir=self.data_dir,
+                           demo_if_empty=self._demo_if_empty)
+        self._tasks.start(task, self._on_opened, self._on_open_failed)
+
+    def _new_window(self) -> MainWindow:
+        window = MainWindow()
+        window.language_changed.connect(self._on_window_language_changed)
+        return window
+
+    def _on_opened(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        try:
+            if workspace.profile.get() is None and not _first_run(workspace, self.window):
+                self.gave_up.emit(None)
+                return
+        except UserFacingError as exc:
+            self._on_open_failed(exc)
+            return
+        self.ctx = AppContext(workspace=workspace, tasks=self._tasks, signals=ContextSignals())
+        assert self.window is not None
+        self.window.attach(self.ctx)
+        self.ready.emit()
+
+    def _on_open_failed(self, error: Exception) -> None:
+        if not isinstance(error, UserFacingError):
+            error = UserFacingError(str(error)) if isinstance(error, OSError) else error
+        show_error(self.window, error, _("OVOP Desktop cannot start"))
+        self.gave_up.emit(error)
 
     def _on_window_language_changed(self, language: str) -> None:
+        """Rebuild the window so every label is created in the new language."""
         set_language(language)
-        self.ctx.signals = ContextSignals()  # the old window's connections go with it
-        self.show_main_window()
+        assert self.workspace is not None and self.window is not None
+        old = self.window
+        self.ctx = AppContext(workspace=self.workspace, tasks=self._tasks,
+                              signals=ContextSignals())
+        self.window = self._new_window()
+        self.window.setGeometry(old.geometry())
+        self.window.attach(self.ctx)
+        self.window.show()
+        old.hide()
+        old.deleteLater()
 
     def shutdown(self) -> None:
-        self.ctx.tasks.wait_all()
-        self.workspace.close()
+        self._tasks.wait_all()
+        if self.window is not None:
+            self.window.hide()
+        if self.workspace is not None:
+            self.workspace.close()
         self._lock.release()
 
 
-def open_application(data_dir: Path, *, language: str | None = None,
-                     demo_if_empty: bool = False, parent: QWidget | None = None
-                     ) -> Application | None:
-    """Lock, open and (on first run) set up the profile; None if the user gave up or it failed."""
-    paths = ProfilePaths(data_dir)
-    settings = load_settings(paths.settings)
-    set_language(language or settings.language)
-    lock = FileLock(paths.gui_lock)
-    try:
-        if not lock.try_acquire():
-            raise UserFacingError(_(
-                "OVOP Desktop is already open on the data folder {path}. Use that window, or "
-                "start with another --data-dir.").format(path=data_dir))
-        workspace = Workspace.open(data_dir)
-    except (UserFacingError, OSError) as exc:
-        lock.release()
-        show_error(parent, exc if isinstance(exc, UserFacingError)
-                   else UserFacingError(str(exc)), _("OVOP Desktop cannot start"))
-        return None
-    try:
-        if workspace.profile.get() is None and not _first_run(workspace, demo_if_empty, parent):
-            workspace.close()
-            lock.release()
-            return None
-    except UserFacingError as exc:
-        workspace.close()
-        lock.release()
-        show_error(parent, exc)
-        return None
-    return Application(workspace, lock)
+def _first_run(workspace: Workspace, parent: QWidget | None) -> bool:
+    """Ask role, name and institution; False if the user quits instead."""
+    from ovop_desktop.ui.dialogs.first_run import FirstRunDialog  # only on a first run
 
-
-def _first_run(workspace: Workspace, demo_if_empty: bool, parent: QWidget | None) -> bool:
-    if demo_if_empty and workspace.is_empty():
-        build_demo(workspace)
-        return True
     dialog = FirstRunDialog(workspace.settings.language, parent)
     if not dialog.exec():
         return False
@@ -123,11 +172,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     qt_app.setApplicationName(APP_NAME)
     qt_app.setApplicationVersion(__version__)
-    app = open_application(resolve_data_dir(args.data_dir), language=args.lang,
-                           demo_if_empty=args.demo_if_empty)
-    if app is None:
+    app = Application(resolve_data_dir(args.data_dir), language=args.lang,
+                      demo_if_empty=args.demo_if_empty)
+    app.gave_up.connect(lambda _error: qt_app.exit(1))
+    if not app.start():
         return 1
-    app.show_main_window()
     try:
         return int(qt_app.exec())
     finally:

@@ -7,7 +7,6 @@ CLI, the PDFs and the GUI share one mechanism. Indonesian is the default.
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,6 +31,13 @@ class Catalog:
 
 
 _PO_LINE = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(".*")\s*$')
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+_ESCAPE = re.compile(r'\\(.)')
+
+
+def _unquote(literal: str) -> str:
+    """A PO string literal's text (C escapes); much faster than ast.literal_eval at start-up."""
+    return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), literal[1:-1])
 
 
 def parse_po(text: str, language: str) -> Catalog:
@@ -69,9 +75,9 @@ def parse_po(text: str, language: str) -> Catalog:
                 flush()
             name = "msgstr" if kind.startswith("msgstr") else kind
             key = (name, int(index) if index is not None else None)
-            _append(current, key, ast.literal_eval(literal))
+            _append(current, key, _unquote(literal))
         elif line.startswith('"') and key is not None:
-            _append(current, key, ast.literal_eval(line))
+            _append(current, key, _unquote(line))
     flush()
     for entry in entries:
         msgid = entry.get("msgid", "")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from ovop_desktop.domain.profile import Role
-from ovop_desktop.services.workspace import Workspace
 from ovop_desktop.ui.workers import TaskRunner
+
+if TYPE_CHECKING:  # the window paints before SQLAlchemy is imported (start-up time)
+    from ovop_desktop.services.workspace import Workspace
 
 
 class ContextSignals(QObject):

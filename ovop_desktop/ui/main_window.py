@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -20,13 +21,7 @@ from PySide6.QtWidgets import (
 from ovop_desktop import APP_NAME
 from ovop_desktop.i18n import _
 from ovop_desktop.ui.context import AppContext
-from ovop_desktop.ui.dialogs.about import AboutDialog
-from ovop_desktop.ui.dialogs.settings import SettingsDialog
 from ovop_desktop.ui.messages import confirm
-from ovop_desktop.ui.views.home import HomeView
-from ovop_desktop.ui.views.regions import RegionsView
-from ovop_desktop.ui.views.rounds import RoundsView
-from ovop_desktop.ui.views.rubrics import RubricsView
 
 STYLE = """
 QLabel#viewTitle { font-size: 18px; font-weight: 600; padding: 4px 0 8px 0; }
@@ -40,43 +35,51 @@ QListWidget#navigation::item:selected { background: #2f7a5f; }
 
 @dataclass(frozen=True)
 class Page:
+    """A navigation entry. Its view module is imported on first visit, which keeps the
+    database layer out of the import path of the first paint."""
+
     key: str
     title: Callable[[], str]
-    build: Callable[[AppContext], QWidget]
+    view: str  # "module:Class" under ovop_desktop.ui.views
     coordinator_only: bool = False
+
+    def build(self, ctx: AppContext) -> QWidget:
+        module, name = self.view.split(":")
+        cls = getattr(importlib.import_module(f"ovop_desktop.ui.views.{module}"), name)
+        return cls(ctx)  # type: ignore[no-any-return]
 
 
 PAGES = (
-    Page("home", lambda: _("Home"), HomeView),
-    Page("rounds", lambda: _("Rounds"), RoundsView),
-    Page("rubrics", lambda: _("Rubrics"), RubricsView),
-    Page("regions", lambda: _("Regions"), RegionsView),
+    Page("home", lambda: _("Home"), "home:HomeView"),
+    Page("rounds", lambda: _("Rounds"), "rounds:RoundsView"),
+    Page("rubrics", lambda: _("Rubrics"), "rubrics:RubricsView"),
+    Page("regions", lambda: _("Regions"), "regions:RegionsView"),
 )
 
 
 class MainWindow(QMainWindow):
-    """language_changed(code) — the composition root rebuilds the window in the new language."""
+    """language_changed(code) — the composition root rebuilds the window in the new language.
+    first_painted() — the window is on screen; slow start-up work may begin."""
 
     language_changed = Signal(str)
+    first_painted = Signal()
 
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._ctx = ctx
+        self._ctx: AppContext | None = None
+        self._painted = False
         self._views: dict[str, QWidget] = {}
+        self.pages: list[Page] = []
         self.setWindowTitle(APP_NAME)
         self.setStyleSheet(STYLE)
         self.resize(1200, 760)
 
         self.navigation = QListWidget(objectName="navigation")
         self.navigation.setFixedWidth(190)
-        self.pages = [p for p in PAGES if ctx.is_coordinator or not p.coordinator_only]
-        for page in self.pages:
-            item = QListWidgetItem(page.title())
-            item.setData(Qt.ItemDataRole.UserRole, page.key)
-            self.navigation.addItem(item)
         self.stack = QStackedWidget(objectName="pages")
-        for _page in self.pages:
-            self.stack.addWidget(QWidget())  # placeholders replaced on first visit
+        self.loading = QLabel(_("Opening your data…"), objectName="loadingLabel")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.loading)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -91,16 +94,35 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.round_label)
         self.statusBar().addPermanentWidget(self.folder_label)
         self._build_menus()
-
         self.navigation.currentRowChanged.connect(self._on_navigation_currentRowChanged)
+
+    def attach(self, ctx: AppContext) -> None:
+        """The profile is open: add the pages the role may see and show the home page."""
+        self._ctx = ctx
+        self.pages = [p for p in PAGES if ctx.is_coordinator or not p.coordinator_only]
+        self.stack.removeWidget(self.loading)
+        self.loading.deleteLater()
+        for page in self.pages:
+            item = QListWidgetItem(page.title())
+            item.setData(Qt.ItemDataRole.UserRole, page.key)
+            self.navigation.addItem(item)
+            self.stack.addWidget(QWidget())  # replaced by the view on first visit
+        self._settings_action.setEnabled(True)
+        self._about_action.setEnabled(True)
         ctx.signals.round_changed.connect(self._on_ctx_changed)
         ctx.signals.data_changed.connect(self._on_ctx_changed)
         self.navigation.setCurrentRow(0)
         self._update_status()
 
+    @property
+    def ctx(self) -> AppContext:
+        assert self._ctx is not None, "attach() first"
+        return self._ctx
+
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
-        settings = QAction(_("&Settings…"), self)
+        settings = self._settings_action = QAction(_("&Settings…"), self)
+        settings.setEnabled(False)
         settings.triggered.connect(self.open_settings)
         quit_action = QAction(_("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -109,7 +131,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         help_menu = self.menuBar().addMenu(_("&Help"))
-        about = QAction(_("&About OVOP Desktop"), self)
+        about = self._about_action = QAction(_("&About OVOP Desktop"), self)
+        about.setEnabled(False)
         about.triggered.connect(self.open_about)
         help_menu.addAction(about)
 
@@ -126,7 +149,7 @@ class MainWindow(QMainWindow):
     def view(self, key: str) -> QWidget:
         if key not in self._views:
             row = next(i for i, p in enumerate(self.pages) if p.key == key)
-            widget = self.pages[row].build(self._ctx)
+            widget = self.pages[row].build(self.ctx)
             old = self.stack.widget(row)
             self.stack.removeWidget(old)
             old.deleteLater()
@@ -135,7 +158,7 @@ class MainWindow(QMainWindow):
         return self._views[key]
 
     def _on_navigation_currentRowChanged(self, row: int) -> None:
-        if row < 0:
+        if row < 0 or self._ctx is None:
             return
         view = self.view(self.pages[row].key)
         self.stack.setCurrentIndex(row)
@@ -150,7 +173,7 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _update_status(self) -> None:
-        ws = self._ctx.workspace
+        ws = self.ctx.workspace
         profile = ws.profile.get()
         if profile:
             self.profile_label.setText(f"{profile.name} · {profile.role.label}")
@@ -163,15 +186,25 @@ class MainWindow(QMainWindow):
     # -- dialogs ---------------------------------------------------------------
 
     def open_settings(self) -> None:
-        ws = self._ctx.workspace
+        from ovop_desktop.ui.dialogs.settings import SettingsDialog  # not needed to start
+
+        ws = self.ctx.workspace
         dialog = SettingsDialog(ws.settings.language, str(ws.paths.root), self)
         if dialog.exec() and dialog.chosen_language() != ws.settings.language:
             ws.update_settings(language=dialog.chosen_language())
             self.language_changed.emit(dialog.chosen_language())
 
     def open_about(self) -> None:
-        ws = self._ctx.workspace
+        from ovop_desktop.ui.dialogs.about import AboutDialog  # not needed to start
+
+        ws = self.ctx.workspace
         AboutDialog(str(ws.paths.root), str(ws.paths.database), self).exec()
+
+    def event(self, event: QEvent) -> bool:
+        if not self._painted and event.type() == QEvent.Type.Paint:
+            self._painted = True
+            QTimer.singleShot(0, self.first_painted.emit)  # after this paint completes
+        return super().event(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         unsaved = [v for v in self._views.values()

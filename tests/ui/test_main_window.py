@@ -17,6 +17,7 @@ from ovop_desktop.ui.context import AppContext
 from ovop_desktop.ui.dialogs.about import AboutDialog
 from ovop_desktop.ui.dialogs.first_run import FirstRunDialog
 from ovop_desktop.ui.dialogs.new_round import NewRoundDialog
+from ovop_desktop.ui.dialogs import settings as settings_module
 from ovop_desktop.ui.dialogs.settings import SettingsDialog
 from ovop_desktop.ui.main_window import MainWindow
 
@@ -28,17 +29,18 @@ def errors(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
     return shown
 
 
-def _open(tmp_path: Path, **kw: object) -> app_module.Application:
-    application = app_module.open_application(tmp_path, **kw)  # type: ignore[arg-type]
-    assert application is not None
+def _open(qtbot, tmp_path: Path, **kw: object) -> app_module.Application:
+    """Start the app as `ovop-desktop` does and wait until the profile is on screen."""
+    application = app_module.Application(tmp_path, **kw)  # type: ignore[arg-type]
+    with qtbot.waitSignal(application.ready, timeout=20_000):
+        assert application.start()
     return application
 
 
 def test_demo_start_shows_coordinator_pages_and_status(qtbot, tmp_path: Path) -> None:
-    application = _open(tmp_path, demo_if_empty=True)
+    application = _open(qtbot, tmp_path, demo_if_empty=True)
     try:
-        window = application.show_main_window()
-        qtbot.addWidget(window)
+        window = application.window
         assert [p.key for p in window.pages] == ["home", "rounds", "rubrics", "regions"]
         assert "2024" in window.round_label.text()
         for key in ("rounds", "rubrics", "regions", "home"):
@@ -59,15 +61,14 @@ def test_first_run_dialog_sets_up_an_assessor(qtbot, tmp_path: Path,
         return dialog.result()
 
     monkeypatch.setattr(FirstRunDialog, "exec", fake_exec)
-    application = _open(tmp_path)
+    application = _open(qtbot, tmp_path)
     try:
         profile = application.workspace.profile.get()
         assert profile is not None and profile.role is Role.ASSESSOR
         assert profile.name == "Ir. Bambang Sutrisno"
         assert application.workspace.settings.language == "en" == current_language()
         assert len(application.workspace.rubrics.list()) == 5
-        window = application.show_main_window()
-        qtbot.addWidget(window)
+        window = application.window
         assert window.profile_label.text().startswith("Ir. Bambang Sutrisno")
     finally:
         application.shutdown()
@@ -85,36 +86,44 @@ def test_first_run_refuses_an_empty_name(qtbot) -> None:
 def test_cancelled_first_run_leaves_no_profile(qtbot, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(FirstRunDialog, "exec", lambda self: 0)
-    assert app_module.open_application(tmp_path) is None
+    application = app_module.Application(tmp_path)
+    with qtbot.waitSignal(application.gave_up, timeout=20_000):
+        application.start()
+    application.shutdown()
     with Workspace.open(tmp_path) as ws:
         assert ws.profile.get() is None
 
 
 def test_second_instance_on_same_folder_is_refused(qtbot, tmp_path: Path,
                                                    errors: list[BaseException]) -> None:
-    first = _open(tmp_path, demo_if_empty=True)
+    first = _open(qtbot, tmp_path, demo_if_empty=True)
     try:
-        assert app_module.open_application(tmp_path) is None
+        assert not app_module.Application(tmp_path).start()
         assert isinstance(errors[-1], UserFacingError)
         assert str(tmp_path) in str(errors[-1])
     finally:
         first.shutdown()
-    second = _open(tmp_path)  # free again once the first has closed
+    second = _open(qtbot, tmp_path)  # free again once the first has closed
     second.shutdown()
 
 
 def test_foreign_database_gives_a_message_not_a_crash(qtbot, tmp_path: Path,
                                                       errors: list[BaseException]) -> None:
-    (tmp_path / "ovop.sqlite3").write_bytes(b"not a database at all" * 100)
-    assert app_module.open_application(tmp_path) is None
+    junk = b"not a database at all" * 100
+    (tmp_path / "ovop.sqlite3").write_bytes(junk)
+    application = app_module.Application(tmp_path)
+    with qtbot.waitSignal(application.gave_up, timeout=20_000):
+        assert application.start()  # the window shows at once; the error follows
+    application.shutdown()
     assert isinstance(errors[-1], UserFacingError)
+    assert (tmp_path / "ovop.sqlite3").read_bytes() == junk
 
 
 def test_language_switch_rebuilds_the_window_in_english(qtbot, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    application = _open(tmp_path, demo_if_empty=True, language="id")
+    application = _open(qtbot, tmp_path, demo_if_empty=True, language="id")
     try:
-        window = application.show_main_window()
+        window = application.window
 
         def choose_english(dialog: SettingsDialog) -> int:
             dialog.language.setCurrentIndex(dialog.language.findData("en"))
@@ -126,7 +135,6 @@ def test_language_switch_rebuilds_the_window_in_english(qtbot, tmp_path: Path,
         assert application.window is not window
         assert application.window.navigation.item(1).text() == "Rounds"
         assert application.workspace.settings.language == "en"
-        qtbot.addWidget(application.window)
     finally:
         application.shutdown()
 
@@ -146,16 +154,18 @@ def test_new_round_dialog_values(qtbot) -> None:
 
 
 def test_assessor_sees_no_coordinator_only_pages(qtbot, assessor_ctx: AppContext) -> None:
-    window = MainWindow(assessor_ctx)
+    window = MainWindow()
     qtbot.addWidget(window)
+    window.attach(assessor_ctx)
     assert all(not p.coordinator_only for p in window.pages)
     assert _("Assessor") in window.profile_label.text()
 
 
 def test_quit_with_unsaved_rubric_asks(qtbot, ctx: AppContext,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    window = MainWindow(ctx)
+    window = MainWindow()
     qtbot.addWidget(window)
+    window.attach(ctx)
     view = window.show_page("rubrics")
     monkeypatch.setattr(view, "has_unsaved_changes", lambda: True)
     monkeypatch.setattr(mw_module, "confirm", lambda *a: False)
