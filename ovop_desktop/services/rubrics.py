@@ -132,11 +132,12 @@ class RubricService:
                 return existing, False
             taken = {r.version: r for r in repo.list_rubrics(s, rubric.commodity)}
             if rubric.version in taken or rubric.version < 1:
+                # Already imported once (and renumbered then)? Compare all but the number.
+                for record in taken.values():
+                    if rubric.with_version(record.version).sha256 == record.sha256:
+                        return record, False
                 # Same number, different content: keep both, renumber the newcomer.
                 rubric = rubric.with_version(repo.max_rubric_version(s, rubric.commodity) + 1)
-                same = repo.find_rubric_by_sha(s, rubric.sha256)
-                if same is not None:
-                    return same, False
             row = repo.insert_rubric(s, rubric)
             audit.append(s, self._actor(), "rubric.import", "rubric", row.id,
                          {"sha256": row.sha256, "file": Path(path).name})

@@ -17,7 +17,6 @@ from ovop_desktop.ui.context import AppContext
 from ovop_desktop.ui.dialogs.about import AboutDialog
 from ovop_desktop.ui.dialogs.first_run import FirstRunDialog
 from ovop_desktop.ui.dialogs.new_round import NewRoundDialog
-from ovop_desktop.ui.dialogs import settings as settings_module
 from ovop_desktop.ui.dialogs.settings import SettingsDialog
 from ovop_desktop.ui.main_window import MainWindow
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
@@ -53,12 +53,6 @@ def import_message(record: RubricRecord, added: bool) -> str:
     return _("This rubric is already present: {commodity}, version {version}. "
              "Nothing was added.").format(commodity=record.commodity.label,
                                           version=record.version)
-
-
-def _button(text: str, name: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    return button
 
 
 _Item = QWidget | QLayout | int | tuple[QWidget, int]
@@ -109,43 +103,52 @@ def _when(iso: str) -> str:
     return iso[:16].replace("T", " ")
 
 
-def _line(name: str) -> QLineEdit:
-    edit = QLineEdit()
-    edit.setObjectName(name)
-    return edit
-
-
-class _AspectForm(QWidget):
-    """Edits one aspect's id, names and weight. Signals: edited()."""
+class _ItemForm(QWidget):
+    """What both forms share: id and bilingual name. Signals: edited() on any change."""
 
     edited = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.id_edit = _line("aspectIdEdit")
-        self.name_id = _line("aspectNameIdEdit")
-        self.name_en = _line("aspectNameEnEdit")
-        self.weight = QSpinBox()
-        self.weight.setObjectName("weightSpin")
-        self.weight.setRange(0, TOTAL_WEIGHT)
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.id_edit, self.name_id, self.name_en = (
+            QLineEdit(objectName=f"{prefix}{part}Edit") for part in ("Id", "NameId", "NameEn"))
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        labels = (_("ID"), _("Name (Indonesian)"), _("Name (English)"))
+        for label, edit in zip(labels, (self.id_edit, self.name_id, self.name_en), strict=True):
+            self.form.addRow(label, edit)
+            edit.textChanged.connect(self.edited)
+
+    def _load_names(self, item: Aspect | Criterion) -> None:
+        self.id_edit.setText(item.id)
+        self.name_id.setText(item.name.id)
+        self.name_en.setText(item.name.en)
+
+    def _name(self) -> Text:
+        return Text(self.name_id.text().strip(), self.name_en.text().strip())
+
+    def set_read_only(self, read_only: bool) -> None:
+        for kind in (QLineEdit, QPlainTextEdit, QSpinBox):
+            for child in self.findChildren(kind):
+                child.setReadOnly(read_only)
+
+
+class _AspectForm(_ItemForm):
+    """Edits one aspect's id, names and weight."""
+
+    def __init__(self) -> None:
+        super().__init__("aspect")
+        self.weight = QSpinBox(objectName="weightSpin", minimum=0, maximum=TOTAL_WEIGHT)
         self.hint = QLabel(wordWrap=True)
-        form = QFormLayout(self)
-        form.addRow(_("ID"), self.id_edit)
-        form.addRow(_("Name (Indonesian)"), self.name_id)
-        form.addRow(_("Name (English)"), self.name_en)
-        form.addRow(_("Weight"), self.weight)
-        form.addRow("", self.hint)
-        for edit in (self.id_edit, self.name_id, self.name_en):
-            edit.textEdited.connect(self.edited)
+        self.form.addRow(_("Weight"), self.weight)
+        self.form.addRow("", self.hint)
+        self.setLayout(self.form)
         self.weight.valueChanged.connect(self.edited)
 
     def load(self, aspect: Aspect, total: int) -> None:
-        self.blockSignals(True)
-        self.id_edit.setText(aspect.id)
-        self.name_id.setText(aspect.name.id)
-        self.name_en.setText(aspect.name.en)
-        self.weight.setValue(aspect.weight)
-        self.blockSignals(False)
+        with QSignalBlocker(self):
+            self._load_names(aspect)
+            self.weight.setValue(aspect.weight)
         self.show_total(total)
 
     def show_total(self, total: int) -> None:
@@ -153,78 +156,46 @@ class _AspectForm(QWidget):
             goal=TOTAL_WEIGHT, total=total))
 
     def value(self, criteria: tuple[Criterion, ...]) -> Aspect:
-        return Aspect(self.id_edit.text().strip(), Text(self.name_id.text(), self.name_en.text()),
-                      self.weight.value(), criteria)
-
-    def set_read_only(self, read_only: bool) -> None:
-        for edit in (self.id_edit, self.name_id, self.name_en):
-            edit.setReadOnly(read_only)
-        self.weight.setReadOnly(read_only)
+        return Aspect(self.id_edit.text().strip(), self._name(), self.weight.value(), criteria)
 
 
-class _CriterionForm(QWidget):
+class _CriterionForm(_ItemForm):
     """Edits one criterion: id, names, and the three level descriptors in both languages."""
 
-    edited = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.id_edit = _line("criterionIdEdit")
-        self.name_id = _line("criterionNameIdEdit")
-        self.name_en = _line("criterionNameEnEdit")
-        form = QFormLayout()
-        form.addRow(_("ID"), self.id_edit)
-        form.addRow(_("Name (Indonesian)"), self.name_id)
-        form.addRow(_("Name (English)"), self.name_en)
+    def __init__(self) -> None:
+        super().__init__("criterion")
         grid = QGridLayout()
         grid.addWidget(QLabel(_("Indonesian")), 0, 1)
         grid.addWidget(QLabel(_("English")), 0, 2)
         self.levels: list[tuple[QPlainTextEdit, QPlainTextEdit]] = []
-        for level in LEVELS:
-            label = QLabel(_("Level {n}").format(n=level))
-            grid.addWidget(label, level, 0, Qt.AlignmentFlag.AlignTop)
-            pair = (self._descriptor(f"level{level}IdEdit"),
-                    self._descriptor(f"level{level}EnEdit"))
-            grid.addWidget(pair[0], level, 1)
-            grid.addWidget(pair[1], level, 2)
-            grid.setRowStretch(level, 1)
+        for n in LEVELS:
+            grid.addWidget(QLabel(_("Level {n}").format(n=n)), n, 0, Qt.AlignmentFlag.AlignTop)
+            pair = (self._descriptor(f"level{n}IdEdit"), self._descriptor(f"level{n}EnEdit"))
+            grid.addWidget(pair[0], n, 1)
+            grid.addWidget(pair[1], n, 2)
+            grid.setRowStretch(n, 1)
             self.levels.append(pair)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(2, 1)
-        box = QVBoxLayout(self)
+        title = QLabel("<b>" + _("Level descriptors") + "</b>")
+        box = _add(QVBoxLayout(self), self.form, title, grid)
         box.setContentsMargins(0, 0, 0, 0)
-        box.addLayout(form)
-        box.addWidget(QLabel("<b>" + _("Level descriptors") + "</b>"))
-        box.addLayout(grid, 1)
-        for edit in (self.id_edit, self.name_id, self.name_en):
-            edit.textEdited.connect(self.edited)
 
     def _descriptor(self, name: str) -> QPlainTextEdit:
-        edit = QPlainTextEdit()
-        edit.setObjectName(name)
-        edit.setTabChangesFocus(True)
-        edit.setMinimumHeight(64)
+        edit = QPlainTextEdit(objectName=name, tabChangesFocus=True, minimumHeight=64)
         edit.textChanged.connect(self.edited)
         return edit
 
     def load(self, criterion: Criterion) -> None:
-        self.blockSignals(True)
-        self.id_edit.setText(criterion.id)
-        self.name_id.setText(criterion.name.id)
-        self.name_en.setText(criterion.name.en)
-        for (edit_id, edit_en), text in zip(self.levels, criterion.levels, strict=True):
-            edit_id.setPlainText(text.id)
-            edit_en.setPlainText(text.en)
-        self.blockSignals(False)
+        with QSignalBlocker(self):
+            self._load_names(criterion)
+            for (edit_id, edit_en), text in zip(self.levels, criterion.levels, strict=True):
+                edit_id.setPlainText(text.id)
+                edit_en.setPlainText(text.en)
 
     def value(self) -> Criterion:
-        levels = tuple(Text(a.toPlainText(), b.toPlainText()) for a, b in self.levels)
-        return Criterion(self.id_edit.text().strip(),
-                         Text(self.name_id.text(), self.name_en.text()), levels)  # type: ignore[arg-type]
-
-    def set_read_only(self, read_only: bool) -> None:
-        for edit in (self.id_edit, self.name_id, self.name_en, *sum(self.levels, ())):
-            edit.setReadOnly(read_only)
+        a, b, c = (Text(i.toPlainText().strip(), e.toPlainText().strip()) for i, e in self.levels)
+        return Criterion(self.id_edit.text().strip(), self._name(), (a, b, c))
 
 
 class RubricsView(QWidget):
@@ -244,8 +215,8 @@ class RubricsView(QWidget):
     # -- building --------------------------------------------------------------
 
     def _build(self) -> None:
-        self.import_button = _button(_("Import…"), "importButton")
-        self.export_button = _button(_("Export…"), "exportButton")
+        self.import_button = QPushButton(_("Import…"), objectName="importButton")
+        self.export_button = QPushButton(_("Export…"), objectName="exportButton")
         self.details = QLabel(objectName="versionDetails", wordWrap=True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
@@ -284,9 +255,9 @@ class RubricsView(QWidget):
         scroll.setWidget(self.validation_label)
         scroll.setFixedHeight(6 * self.fontMetrics().height())
         self.status_label = QLabel(objectName="statusLabel")
-        self.revert_button = _button(_("Discard changes"), "revertButton")
-        self.freeze_button = _button(_("Freeze…"), "freezeButton")
-        self.save_button = _button(_("Save"), "saveButton")
+        self.revert_button = QPushButton(_("Discard changes"), objectName="revertButton")
+        self.freeze_button = QPushButton(_("Freeze…"), objectName="freezeButton")
+        self.save_button = QPushButton(_("Save"), objectName="saveButton")
         self.save_button.setDefault(True)
         middle = QSplitter(Qt.Orientation.Horizontal)
         middle.addWidget(self._build_tree())
@@ -306,9 +277,9 @@ class RubricsView(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(RubricTreeModel.COL_NAME, QHeaderView.ResizeMode.Stretch)
-        self.add_aspect_button = _button(_("Add aspect"), "addAspectButton")
-        self.add_criterion_button = _button(_("Add criterion"), "addCriterionButton")
-        self.remove_button = _button(_("Remove"), "removeButton")
+        self.add_aspect_button = QPushButton(_("Add aspect"), objectName="addAspectButton")
+        self.add_criterion_button = QPushButton(_("Add criterion"), objectName="addCriterionButton")
+        self.remove_button = QPushButton(_("Remove"), objectName="removeButton")
         return _panel(QVBoxLayout(), (self.tree, 1), _row(
             self.add_aspect_button, self.add_criterion_button, self.remove_button, 1))
 
@@ -465,7 +436,7 @@ class RubricsView(QWidget):
         if self.has_unsaved_changes() and not self._confirm_discard():
             if self._record is not None:  # undo the click once the view has finished with it
                 keep = self._record.id
-                QTimer.singleShot(0, lambda: self._select_row_quietly(keep))
+                QTimer.singleShot(0, self, lambda: self._select_row_quietly(keep))
             return
         self._show(record)
 
@@ -591,6 +562,7 @@ class RubricsView(QWidget):
             return
         if added:
             self.refresh()
-            self._ctx.signals.data_changed.emit()
         self.select_rubric(record.id)
+        if added:
+            self._ctx.signals.data_changed.emit()
         show_info(self, _("Import rubric"), import_message(record, added))
