@@ -11,7 +11,8 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # harmless for core tests; Qt tests need it
 
-from collections.abc import Iterator  # noqa: E402
+import json  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -56,3 +57,81 @@ def demo_workspace(workspace: Workspace) -> Workspace:
 def english() -> None:
     """Messages in English, for tests that match on a message's words (reset afterwards)."""
     i18n.set_language("en")
+
+
+# -- rubric files, good and bad -------------------------------------------------------------
+
+def _default_doc(commodity: str = "anyaman") -> dict:
+    """The shipped default rubric for `commodity` as a plain JSON document (a fresh copy)."""
+    from ovop_desktop.resource_files import resource
+
+    return json.loads(resource("rubrics", f"{commodity}.json").read_text(encoding="utf-8"))
+
+
+def _doc_bytes(change: Callable[[dict], object]) -> Callable[[], bytes]:
+    def build() -> bytes:
+        doc = _default_doc()
+        change(doc)
+        return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
+    return build
+
+
+def _text_bytes(change: Callable[[str], str]) -> Callable[[], bytes]:
+    def build() -> bytes:
+        return change(json.dumps(_default_doc(), ensure_ascii=False, indent=2)).encode()
+    return build
+
+
+def _crit(doc: dict, a: int = 0, c: int = 0) -> dict:
+    return doc["aspects"][a]["criteria"][c]
+
+
+BAD_RUBRIC_FILES: dict[str, Callable[[], bytes]] = {
+    "weights-not-100": _doc_bytes(lambda d: d["aspects"][0].update(weight=41)),
+    "weight-zero": _doc_bytes(lambda d: (d["aspects"][0].update(weight=0),
+                                         d["aspects"][1].update(weight=d["aspects"][1]["weight"]
+                                                                + d["aspects"][0]["weight"]))),
+    "descriptor-en-missing": _doc_bytes(lambda d: _crit(d)["levels"][0]["descriptor"].pop("en")),
+    "descriptor-id-missing": _doc_bytes(lambda d: _crit(d)["levels"][2]["descriptor"].pop("id")),
+    "descriptor-en-blank": _doc_bytes(
+        lambda d: _crit(d, 1, 1)["levels"][1]["descriptor"].update(en="  ")),
+    "descriptor-id-empty": _doc_bytes(
+        lambda d: _crit(d, 1, 0)["levels"][0]["descriptor"].update(id="")),
+    "level-missing": _doc_bytes(lambda d: _crit(d)["levels"].pop()),
+    "level-repeated": _doc_bytes(lambda d: _crit(d)["levels"][2].update(level=2)),
+    "criterion-name-missing": _doc_bytes(lambda d: _crit(d).pop("name")),
+    "duplicate-criterion-ids": _doc_bytes(lambda d: _crit(d, 0, 1).update(id=_crit(d)["id"])),
+    "criterion-id-equals-aspect-id": _doc_bytes(lambda d: _crit(d).update(id="A")),
+    "empty-criterion-id": _doc_bytes(lambda d: _crit(d).update(id=" ")),
+    "empty-aspect": _doc_bytes(lambda d: d["aspects"][1].update(criteria=[])),
+    "no-aspects": _doc_bytes(lambda d: d.update(aspects=[])),
+    "unknown-format-version": _doc_bytes(lambda d: d.update(format_version=2)),
+    "format-version-missing": _doc_bytes(lambda d: d.pop("format_version")),
+    "unknown-commodity": _doc_bytes(lambda d: d.update(commodity="perhiasan")),
+    "weight-string": _doc_bytes(lambda d: d["aspects"][0].update(weight="40")),
+    "weight-true": _doc_bytes(lambda d: d["aspects"][0].update(weight=True)),
+    "weight-float": _doc_bytes(lambda d: d["aspects"][0].update(weight=40.0)),
+    "weight-null": _doc_bytes(lambda d: d["aspects"][0].update(weight=None)),
+    "levels-not-a-list": _doc_bytes(lambda d: _crit(d).update(levels={"1": "x"})),
+    "aspect-not-an-object": _doc_bytes(lambda d: d["aspects"].append(7)),
+    "duplicate-json-key": _text_bytes(
+        lambda t: t.replace('"weight": 40', '"weight": 40, "weight": 40', 1)),
+    "nan": _text_bytes(lambda t: t.replace('"weight": 40', '"weight": NaN', 1)),
+    "infinity": _text_bytes(lambda t: t.replace('"weight": 40', '"weight": -Infinity', 1)),
+    "huge-integer": _text_bytes(lambda t: t.replace('"weight": 40', '"weight": ' + "9" * 5000, 1)),
+    "truncated": _text_bytes(lambda t: t[: len(t) // 2]),
+    "top-level-list": lambda: b"[]",
+    "empty-file": lambda: b"",
+    "plain-text": lambda: b"Rubrik penilaian anyaman\nAspek A: 40\n",
+    "deep-nesting": lambda: b"[" * 200_000 + b"]" * 200_000,
+    "non-utf8": lambda: _text_bytes(lambda t: t)().decode("utf-8").replace(
+        "Sumber", "Sumber bahan \u00e9").encode("latin-1", errors="replace"),
+    "utf16": lambda: json.dumps(_default_doc()).encode("utf-16"),
+    "junk-10MB": lambda: os.urandom(10 * 1024 * 1024),
+}
+
+
+@pytest.fixture(params=sorted(BAD_RUBRIC_FILES))
+def bad_rubric(request: pytest.FixtureRequest) -> tuple[str, bytes]:
+    """(name, bytes) of a rubric file that must be refused; parametrises the test."""
+    return request.param, BAD_RUBRIC_FILES[request.param]()

@@ -110,24 +110,27 @@ def cmd_regions_find(args: argparse.Namespace, ctx: Context) -> int:
                 "province_code": r.province_code, "province": province.name if province else ""}
 
     matches = [res.regency] if res.regency else list(res.candidates)
+    found = res.status == "ok" and res.regency is not None
     if ctx.json:
+        # The document lists any candidates; the exit code still says whether the lookup failed.
         emit_json({"query": args.text, "status": res.status,
                    "matches": [as_obj(r) for r in matches]})
-    elif res.status == "ok" and res.regency:
+    elif found:
         obj = as_obj(res.regency)
         emit_lines(f"{obj['code']}  {obj['name']}  ({obj['province']})")
-    else:
-        import sys
-
-        reason = {
-            "ambiguous": _("{text!r} is ambiguous; say which one:"),
-            "unknown": _("{text!r} is not a known kabupaten/kota."),
-            "empty": _("Nothing to look up."),
-        }[res.status].format(text=args.text)
-        if matches and res.status == "unknown":
-            reason += " " + _("Did you mean:")
-        sys.stderr.write("ovop: " + reason + "\n")
+    elif matches:
         emit_table([_("Code"), _("Name"), _("Province")],
                    [(o["code"], o["name"], o["province"]) for o in map(as_obj, matches)])
-        return 1
-    return 0
+    if found:
+        return 0
+    import sys
+
+    reason = {
+        "ambiguous": _("{text!r} is ambiguous; say which one:"),
+        "unknown": _("{text!r} is not a known kabupaten/kota."),
+        "empty": _("Nothing to look up."),
+    }[res.status].format(text=args.text)
+    if matches and res.status == "unknown":
+        reason += " " + _("Did you mean:")
+    sys.stderr.write("ovop: " + reason + "\n")
+    return 1

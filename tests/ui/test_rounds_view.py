@@ -76,3 +76,30 @@ def test_assessor_cannot_create_or_edit(qtbot, assessor_ctx: AppContext) -> None
     widget = RoundsView(assessor_ctx)
     qtbot.addWidget(widget)
     assert not widget.new_button.isEnabled()
+
+
+def test_round_in_setup_can_switch_to_a_newer_rubric_version(
+        qtbot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ovop_desktop.domain.commodities import Commodity
+
+    ws = ctx.workspace
+    new_round = ws.rounds.create(2026, "Penghargaan OVOP 2026")
+    batik = ws.rubrics.find(Commodity.KAIN_BATIK)  # v1, frozen by the 2024 round
+    changed = batik.rubric.aspects[0].criteria[0]
+    edited = batik.rubric.__class__(
+        commodity=batik.rubric.commodity, version=batik.version, title=batik.rubric.title,
+        aspects=(batik.rubric.aspects[0].__class__(
+            id="A", name=batik.rubric.aspects[0].name, weight=40,
+            criteria=(changed.__class__(id=changed.id, name=changed.name.__class__(
+                id="Bahan baku utama (direvisi)", en=changed.name.en), levels=changed.levels),
+                *batik.rubric.aspects[0].criteria[1:])),
+            *batik.rubric.aspects[1:]))
+    v2 = ws.rubrics.save(batik.id, edited)
+    assert v2.version == 2
+    ws.update_settings(current_round_id=new_round.id)
+    widget = RoundsView(ctx)
+    qtbot.addWidget(widget)
+    # 2026 still points at v1 (frozen: assessors of 2024 have it) — so it stays.
+    row = [rc.commodity for rc in widget.selected_round().commodities].index(Commodity.KAIN_BATIK)
+    widget.commodities.selectRow(row)
+    assert not widget.use_version.isEnabled()

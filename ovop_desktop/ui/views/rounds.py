@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -95,6 +96,15 @@ class RoundsView(QWidget):
             Column(lambda: "SHA-256", lambda rc: rc.rubric_sha256[:16] + "…"),
         ], self)
         self.commodities.setModel(self.commodity_model)
+        self.commodities.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.commodities.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.commodities.selectionModel().selectionChanged.connect(
+            self._on_commodities_selectionChanged)
+        self.version_combo = QComboBox(objectName="rubricVersionCombo")
+        self.use_version = QPushButton(_("Use this rubric version"), objectName="useVersionButton")
+        self.use_version.clicked.connect(self._on_use_version_clicked)
+        self.version_hint = QLabel(objectName="versionHint")
+        self.version_hint.setWordWrap(True)
         self.commodities.verticalHeader().hide()
         self.commodities.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
@@ -120,6 +130,11 @@ class RoundsView(QWidget):
         layout.addWidget(box)
         layout.addWidget(QLabel(_("Commodities and their rubric versions")))
         layout.addWidget(self.commodities, 1)
+        swap = QHBoxLayout()
+        swap.addWidget(self.version_combo, 1)
+        swap.addWidget(self.use_version)
+        layout.addLayout(swap)
+        layout.addWidget(self.version_hint)
         return detail
 
     # -- data ----------------------------------------------------------------
@@ -156,6 +171,7 @@ class RoundsView(QWidget):
             self.heading.setText(_("No round yet — create the first one."))
             self.status_label.clear()
             self.commodity_model.set_rows([])
+            self._on_commodities_selectionChanged()
             for b in (self.open_button, self.close_button, self.reopen_button,
                       self.current_button):
                 b.hide()
@@ -168,11 +184,47 @@ class RoundsView(QWidget):
         self.two.setValue(r.thresholds.two)
         self.one.setValue(r.thresholds.one)
         self.commodity_model.set_rows(list(r.commodities))
+        self._on_commodities_selectionChanged()
         coordinator = self._ctx.is_coordinator
         self.open_button.setVisible(coordinator and r.status is RoundStatus.SETUP)
         self.close_button.setVisible(coordinator and r.status is RoundStatus.OPEN)
         self.reopen_button.setVisible(coordinator and r.status is RoundStatus.CLOSED)
         self.current_button.setVisible(not (current and current.id == r.id))
+
+    def _selected_commodity(self):  # type: ignore[no-untyped-def]
+        rows = self.commodities.selectionModel().selectedRows()
+        return self.commodity_model.row_object(rows[0].row()) if rows else None
+
+    def _on_commodities_selectionChanged(self, *_args: object) -> None:
+        """Offer the commodity's other rubric versions, unless assessors already have one."""
+        link = self._selected_commodity()
+        self.version_combo.clear()
+        allowed = bool(link and self._round and self._round.editable
+                       and self._ctx.is_coordinator and not link.rubric_frozen)
+        if link is None:
+            self.version_hint.setText(_("Select a commodity to change its rubric version."))
+        elif link.rubric_frozen:
+            self.version_hint.setText(_("Assessors already have this version; it stays."))
+        else:
+            self.version_hint.clear()
+        if link is not None:
+            for record in self._ctx.workspace.rubrics.list(link.commodity):
+                self.version_combo.addItem(f"{link.commodity.label} v{record.version}", record.id)
+            self.version_combo.setCurrentIndex(self.version_combo.findData(link.rubric_id))
+        self.version_combo.setEnabled(allowed)
+        self.use_version.setEnabled(allowed)
+
+    def _on_use_version_clicked(self) -> None:
+        link = self._selected_commodity()
+        if link is None or self._round is None:
+            return
+        try:
+            self._round = self._ctx.workspace.rounds.set_rubric(
+                self._round.id, link.commodity, int(self.version_combo.currentData()))
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self._changed()
 
     # -- actions -------------------------------------------------------------
 

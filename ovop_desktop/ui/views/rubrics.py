@@ -427,7 +427,7 @@ class RubricsView(QWidget):
 
     # -- slots -----------------------------------------------------------------
 
-    def _on_rubric_list_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+    def _on_rubric_list_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self._quiet or not current.isValid():
             return
         record = current.data(RubricListModel.RecordRole)

@@ -1,0 +1,102 @@
+"""Render the main screens from demo data to docs/screenshots/*.png (offscreen).
+
+    .venv/bin/python scripts/screenshots.py [--lang id|en] [--out DIR]
+
+Rerun whenever a screen changes; the README shows these images.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEventLoop, QModelIndex, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from ovop_desktop.app import Application  # noqa: E402
+from ovop_desktop.domain.commodities import Commodity  # noqa: E402
+from ovop_desktop.ui.dialogs.first_run import FirstRunDialog  # noqa: E402
+from ovop_desktop.ui.dialogs.settings import SettingsDialog  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def settle(ms: int = 150) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def save(widget: QWidget, path: Path) -> None:
+    settle()
+    if not widget.grab().save(str(path)):
+        raise SystemExit(f"could not write {path}")
+    print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+
+def find_row(model, predicate, parent: QModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[no-untyped-def]
+    for row in range(model.rowCount(parent)):
+        index = model.index(row, 0, parent)
+        if predicate(index):
+            return index
+        found = find_row(model, predicate, index)
+        if found.isValid():
+            return found
+    return QModelIndex()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lang", default="id", choices=["id", "en"])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    qt_app = QApplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory() as tmp:
+        app = Application(Path(tmp), language=args.lang, demo_if_empty=True)
+        loop = QEventLoop()
+        app.ready.connect(loop.quit)
+        app.gave_up.connect(lambda error: sys.exit(f"could not open the demo: {error}"))
+        app.start()
+        loop.exec()
+        window = app.window
+        assert window is not None and app.workspace is not None
+        window.resize(1280, 800)
+        window.show_page("home")
+        save(window, args.out / "home.png")
+        window.show_page("rounds")
+        save(window, args.out / "rounds.png")
+        rubrics = window.show_page("rubrics")
+        batik = app.workspace.rubrics.find(Commodity.KAIN_BATIK)
+        rubrics.select_rubric(batik.id)  # type: ignore[attr-defined]
+        tree = rubrics.tree  # type: ignore[attr-defined]
+        index = find_row(tree.model(), lambda i: str(i.data()).startswith("C4"))
+        if index.isValid():
+            tree.expandAll()
+            tree.setCurrentIndex(index)
+        save(window, args.out / "rubrics.png")
+        regions = window.show_page("regions")
+        regions.query.setText("Bogor")  # type: ignore[attr-defined]
+        save(window, args.out / "regions.png")
+        settings = SettingsDialog(args.lang, tmp, window)
+        settings.show()
+        save(settings, args.out / "settings.png")
+        settings.close()
+        first = FirstRunDialog(args.lang)
+        first.name.setText("Dr. Sri Wahyuni")
+        first.institution.setCurrentText("Yayasan Batik Indonesia")
+        first.show()
+        save(first, args.out / "first-run.png")
+        first.close()
+        app.shutdown()
+    del qt_app
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
