@@ -39,7 +39,8 @@ def save(widget: QWidget, path: Path) -> None:
     print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 
 
-def find_row(model, predicate, parent: QModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[no-untyped-def]
+def find_row(model, predicate, parent: QModelIndex | None = None) -> QModelIndex:  # type: ignore[no-untyped-def]
+    parent = parent or QModelIndex()
     for row in range(model.rowCount(parent)):
         index = model.index(row, 0, parent)
         if predicate(index):
