@@ -55,12 +55,14 @@ class _Parser(argparse.ArgumentParser):
 
 def _preferred_language(argv: Sequence[str]) -> tuple[str, Path]:
     """--lang, else the profile's setting, else Indonesian — known before building --help."""
-    pre = argparse.ArgumentParser(add_help=False)
+    # A _Parser, so even a pre-parse error is one line; an unknown --lang is left for the
+    # full parser to refuse (argparse's own error here would print a usage block).
+    pre = _Parser(prog="ovop", add_help=False)
     pre.add_argument("--data-dir")
-    pre.add_argument("--lang", choices=list(LANGUAGES))
+    pre.add_argument("--lang")
     known, _rest = pre.parse_known_args(argv)
     data_dir = resolve_data_dir(known.data_dir)
-    if known.lang:
+    if known.lang in LANGUAGES:
         return known.lang, data_dir
     from ovop_desktop.services.settings import load_settings
 

@@ -53,6 +53,7 @@ BAD_ON_DEMO = {
     "demo-twice": ["demo"],
     "bad-status": ["round", "status", "2", "archived"],
     "bad-lang": ["--lang", "fr", "round", "list"],
+    "missing-option-value": ["round", "list", "--data-dir"],
 }
 
 

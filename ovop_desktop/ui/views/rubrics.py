@@ -5,22 +5,14 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QBoxLayout,
     QFileDialog,
-    QFormLayout,
-    QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLayout,
-    QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -29,13 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ovop_desktop.domain.rubric import LEVELS, TOTAL_WEIGHT, Aspect, Criterion, RubricRecord, Text
+from ovop_desktop.domain.rubric import TOTAL_WEIGHT, RubricRecord
 from ovop_desktop.domain.rubric import validate as validate_rubric
 from ovop_desktop.errors import UserFacingError
 from ovop_desktop.i18n import _, current_language
 from ovop_desktop.ui.context import AppContext
 from ovop_desktop.ui.messages import confirm, show_error, show_info
 from ovop_desktop.ui.models.rubric_tree import RubricListModel, RubricTreeModel
+from ovop_desktop.ui.views.rubric_forms import AspectForm, CriterionForm, panel, row
 
 _BANNER_STYLE = "background:#fff4ce; border:1px solid #e0c060; border-radius:4px; padding:6px;"
 _OK_STYLE, _BAD_STYLE = "color:#1b6e20;", "color:#b3261e;"
@@ -53,34 +46,6 @@ def import_message(record: RubricRecord, added: bool) -> str:
     return _("This rubric is already present: {commodity}, version {version}. "
              "Nothing was added.").format(commodity=record.commodity.label,
                                           version=record.version)
-
-
-_Item = QWidget | QLayout | int | tuple[QWidget, int]
-
-
-def _add(box: QBoxLayout, *items: _Item) -> QBoxLayout:
-    """Fill a box: widgets, layouts, an int for a stretch, (widget, stretch) pairs."""
-    for item in items:
-        if isinstance(item, int):
-            box.addStretch(item)
-        elif isinstance(item, tuple):
-            box.addWidget(*item)
-        elif isinstance(item, QLayout):
-            box.addLayout(item)
-        else:
-            box.addWidget(item)
-    return box
-
-
-def _row(*items: _Item) -> QBoxLayout:
-    return _add(QHBoxLayout(), *items)
-
-
-def _panel(box: QBoxLayout, *items: _Item) -> QWidget:
-    panel = QWidget()
-    panel.setLayout(_add(box, *items))
-    box.setContentsMargins(0, 0, 0, 0)
-    return panel
 
 
 def _details_html(record: RubricRecord) -> str:
@@ -101,101 +66,6 @@ def _details_html(record: RubricRecord) -> str:
 
 def _when(iso: str) -> str:
     return iso[:16].replace("T", " ")
-
-
-class _ItemForm(QWidget):
-    """What both forms share: id and bilingual name. Signals: edited() on any change."""
-
-    edited = Signal()
-
-    def __init__(self, prefix: str) -> None:
-        super().__init__()
-        self.id_edit, self.name_id, self.name_en = (
-            QLineEdit(objectName=f"{prefix}{part}Edit") for part in ("Id", "NameId", "NameEn"))
-        self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        labels = (_("ID"), _("Name (Indonesian)"), _("Name (English)"))
-        for label, edit in zip(labels, (self.id_edit, self.name_id, self.name_en), strict=True):
-            self.form.addRow(label, edit)
-            edit.textChanged.connect(self.edited)
-
-    def _load_names(self, item: Aspect | Criterion) -> None:
-        self.id_edit.setText(item.id)
-        self.name_id.setText(item.name.id)
-        self.name_en.setText(item.name.en)
-
-    def _name(self) -> Text:
-        return Text(self.name_id.text().strip(), self.name_en.text().strip())
-
-    def set_read_only(self, read_only: bool) -> None:
-        for kind in (QLineEdit, QPlainTextEdit, QSpinBox):
-            for child in self.findChildren(kind):
-                child.setReadOnly(read_only)
-
-
-class _AspectForm(_ItemForm):
-    """Edits one aspect's id, names and weight."""
-
-    def __init__(self) -> None:
-        super().__init__("aspect")
-        self.weight = QSpinBox(objectName="weightSpin", minimum=0, maximum=TOTAL_WEIGHT)
-        self.hint = QLabel(wordWrap=True)
-        self.form.addRow(_("Weight"), self.weight)
-        self.form.addRow("", self.hint)
-        self.setLayout(self.form)
-        self.weight.valueChanged.connect(self.edited)
-
-    def load(self, aspect: Aspect, total: int) -> None:
-        with QSignalBlocker(self):
-            self._load_names(aspect)
-            self.weight.setValue(aspect.weight)
-        self.show_total(total)
-
-    def show_total(self, total: int) -> None:
-        self.hint.setText(_("All aspect weights together must make {goal}; now {total}.").format(
-            goal=TOTAL_WEIGHT, total=total))
-
-    def value(self, criteria: tuple[Criterion, ...]) -> Aspect:
-        return Aspect(self.id_edit.text().strip(), self._name(), self.weight.value(), criteria)
-
-
-class _CriterionForm(_ItemForm):
-    """Edits one criterion: id, names, and the three level descriptors in both languages."""
-
-    def __init__(self) -> None:
-        super().__init__("criterion")
-        grid = QGridLayout()
-        grid.addWidget(QLabel(_("Indonesian")), 0, 1)
-        grid.addWidget(QLabel(_("English")), 0, 2)
-        self.levels: list[tuple[QPlainTextEdit, QPlainTextEdit]] = []
-        for n in LEVELS:
-            grid.addWidget(QLabel(_("Level {n}").format(n=n)), n, 0, Qt.AlignmentFlag.AlignTop)
-            pair = (self._descriptor(f"level{n}IdEdit"), self._descriptor(f"level{n}EnEdit"))
-            grid.addWidget(pair[0], n, 1)
-            grid.addWidget(pair[1], n, 2)
-            grid.setRowStretch(n, 1)
-            self.levels.append(pair)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(2, 1)
-        title = QLabel("<b>" + _("Level descriptors") + "</b>")
-        box = _add(QVBoxLayout(self), self.form, title, grid)
-        box.setContentsMargins(0, 0, 0, 0)
-
-    def _descriptor(self, name: str) -> QPlainTextEdit:
-        edit = QPlainTextEdit(objectName=name, tabChangesFocus=True, minimumHeight=64)
-        edit.textChanged.connect(self.edited)
-        return edit
-
-    def load(self, criterion: Criterion) -> None:
-        with QSignalBlocker(self):
-            self._load_names(criterion)
-            for (edit_id, edit_en), text in zip(self.levels, criterion.levels, strict=True):
-                edit_id.setPlainText(text.id)
-                edit_en.setPlainText(text.en)
-
-    def value(self) -> Criterion:
-        a, b, c = (Text(i.toPlainText().strip(), e.toPlainText().strip()) for i, e in self.levels)
-        return Criterion(self.id_edit.text().strip(), self._name(), (a, b, c))
 
 
 class RubricsView(QWidget):
@@ -220,8 +90,8 @@ class RubricsView(QWidget):
         self.details = QLabel(objectName="versionDetails", wordWrap=True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
-        left = _panel(QVBoxLayout(), QLabel("<b>" + _("Rubric versions") + "</b>"),
-                      self._build_list(), _row(self.import_button, self.export_button, 1),
+        left = panel(QVBoxLayout(), QLabel("<b>" + _("Rubric versions") + "</b>"),
+                      self._build_list(), row(self.import_button, self.export_button, 1),
                       (self.details, 1))
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -264,9 +134,9 @@ class RubricsView(QWidget):
         middle.addWidget(self._build_forms())
         middle.setStretchFactor(1, 1)
         middle.setSizes([360, 460])
-        buttons = _row((self.status_label, 1), self.revert_button, self.freeze_button,
+        buttons = row((self.status_label, 1), self.revert_button, self.freeze_button,
                        self.save_button)
-        return _panel(QVBoxLayout(), self.title_label, self.banner, (middle, 1), scroll, buttons)
+        return panel(QVBoxLayout(), self.title_label, self.banner, (middle, 1), scroll, buttons)
 
     def _build_tree(self) -> QWidget:
         self.tree = QTreeView(objectName="rubricTree")
@@ -280,12 +150,12 @@ class RubricsView(QWidget):
         self.add_aspect_button = QPushButton(_("Add aspect"), objectName="addAspectButton")
         self.add_criterion_button = QPushButton(_("Add criterion"), objectName="addCriterionButton")
         self.remove_button = QPushButton(_("Remove"), objectName="removeButton")
-        return _panel(QVBoxLayout(), (self.tree, 1), _row(
+        return panel(QVBoxLayout(), (self.tree, 1), row(
             self.add_aspect_button, self.add_criterion_button, self.remove_button, 1))
 
     def _build_forms(self) -> QWidget:
-        self.aspect_form = _AspectForm()
-        self.criterion_form = _CriterionForm()
+        self.aspect_form = AspectForm()
+        self.criterion_form = CriterionForm()
         placeholder = QLabel(_("Choose an aspect or a criterion in the tree to see its details."),
                              wordWrap=True, alignment=Qt.AlignmentFlag.AlignCenter)
         self.forms = QStackedWidget(objectName="editorStack")
