@@ -10,8 +10,6 @@ echo "== ruff"
 .venv/bin/ruff check ovop_desktop resources tests scripts bench
 echo "== import contracts"
 .venv/bin/lint-imports
-echo "== catalogues"
-.venv/bin/python scripts/update_catalogs.py --check
 echo "== tests"
 .venv/bin/python -m pytest -q "$@"
 
