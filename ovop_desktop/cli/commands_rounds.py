@@ -35,6 +35,11 @@ def register(groups: Any) -> None:
     status.add_argument("id", type=int)
     status.add_argument("status", choices=["setup", "open", "closed"])
     status.set_defaults(handler=cmd_status)
+    rubric = cmds.add_parser("rubric", help=_("use another rubric version for a commodity"))
+    rubric.add_argument("id", type=int)
+    rubric.add_argument("commodity", metavar="COMMODITY")
+    rubric.add_argument("version", type=int)
+    rubric.set_defaults(handler=cmd_rubric)
     use = cmds.add_parser("use", help=_("make a round the current one"))
     use.add_argument("id", type=int)
     use.set_defaults(handler=cmd_use)
@@ -126,4 +131,14 @@ def cmd_use(args: argparse.Namespace, ctx: Context) -> int:
     chosen = ws.rounds.get(args.id)
     ws.update_settings(current_round_id=chosen.id)
     _show(chosen, ctx)
+    return 0
+
+
+def cmd_rubric(args: argparse.Namespace, ctx: Context) -> int:
+    from ovop_desktop.services.rubrics import parse_commodity_or_fail
+
+    ws = ctx.workspace()
+    commodity = parse_commodity_or_fail(args.commodity)
+    record = ws.rubrics.find(commodity, args.version)
+    _show(ws.rounds.set_rubric(args.id, commodity, record.id), ctx)
     return 0
