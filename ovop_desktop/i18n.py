@@ -63,10 +63,12 @@ def parse_po(text: str, language: str) -> Catalog:
             flush()
             key = None
             continue
-        if line.startswith("#,") and "fuzzy" in line:
-            fuzzy = True
-            continue
         if line.startswith("#"):
+            if "msgstr" in current:  # a comment after a msgstr starts the next entry
+                flush()
+                key = None
+            if line.startswith("#,") and "fuzzy" in line:
+                fuzzy = True
             continue
         match = _PO_LINE.match(line)
         if match:

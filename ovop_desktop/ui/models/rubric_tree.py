@@ -246,8 +246,10 @@ class RubricTreeModel(QAbstractItemModel):
             return self._display(item, index.column())
         if role == Qt.ItemDataRole.ForegroundRole and not _complete(item):
             return QBrush(_INCOMPLETE)
-        if role == Qt.ItemDataRole.ToolTipRole and not _complete(item):
-            return _("Something is missing here; see the problems below.")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if not _complete(item):
+                return _("Something is missing here; see the problems below.")
+            return f"{item.name.id}\n{item.name.en}"  # names cut short by the column
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == self.COL_WEIGHT:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -133,6 +133,7 @@ class RoundsView(QWidget):
         swap = QHBoxLayout()
         swap.addWidget(self.version_combo, 1)
         swap.addWidget(self.use_version)
+        self.use_version.setMinimumWidth(self.use_version.sizeHint().width())
         layout.addLayout(swap)
         layout.addWidget(self.version_hint)
         return detail
