@@ -180,3 +180,10 @@ def test_pick_bilingual_text() -> None:
     assert pick({}, "id") == ""
     set_language("en")
     assert pick(text) == "Quality"
+
+
+def test_entries_without_blank_lines_between_them() -> None:
+    """msgfmt accepts entries back to back; a fuzzy flag belongs to the entry after it."""
+    po = ('msgid "A"\nmsgstr "a"\n#, fuzzy\nmsgid "B"\nmsgstr "b"\n'
+          '#: file.py:1\nmsgid "C"\nmsgstr "c"\n')
+    assert parse_po(po, "id").messages == {"A": "a", "C": "c"}
