@@ -19,4 +19,4 @@ echo "== core tests without PySide6"
 if .venv-core/bin/python -c "import PySide6" 2>/dev/null; then
     .venv-core/bin/python -m pip uninstall --quiet -y PySide6-Essentials shiboken6 PySide6
 fi
-.venv-core/bin/python -m pytest -q tests/domain tests/data tests/services tests/cli
+.venv-core/bin/python -m pytest -q -W ignore::pytest.PytestConfigWarning tests/domain tests/data tests/services tests/cli
