@@ -16,10 +16,12 @@ from ovop_desktop.data.opening import open_store
 from ovop_desktop.domain.regions import RegionRegistry
 from ovop_desktop.domain.rounds import Round, RoundStatus
 from ovop_desktop.paths import ProfilePaths
+from ovop_desktop.services.candidates import CandidateService
 from ovop_desktop.services.profile import ProfileService
 from ovop_desktop.services.regions import load_regions
 from ovop_desktop.services.rounds import RoundService
 from ovop_desktop.services.rubrics import RubricService
+from ovop_desktop.services.screening import ScreeningService
 from ovop_desktop.services.settings import Settings, load_settings, save_settings
 
 
@@ -30,6 +32,8 @@ class Workspace:
         self.profile = ProfileService(store)
         self.rubrics = RubricService(store, self.profile.actor)
         self.rounds = RoundService(store, self.profile.actor)
+        self.candidates = CandidateService(store, self.profile.actor, load_regions)
+        self.screening = ScreeningService(store, self.profile.actor, load_regions)
         self._settings = load_settings(paths.settings)
 
     @classmethod

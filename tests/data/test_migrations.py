@@ -74,6 +74,9 @@ def test_reopening_a_current_database_changes_nothing(tmp_path: Path) -> None:
     assert not ProfilePaths(tmp_path).backups.exists()
 
 
+CURRENT = migrations.CURRENT_VERSION
+
+
 def _use_ladder(monkeypatch: pytest.MonkeyPatch, ladder: tuple[Any, ...]) -> None:
     """Pretend this build ships `ladder` (every module that reads the current version)."""
     for module in (migrations, schema):
@@ -102,18 +105,18 @@ def test_old_database_is_copied_then_migrated(tmp_path: Path,
     progress: list[tuple[int, int]] = []
     with Workspace.open(tmp_path, progress=lambda i, n: progress.append((i, n))) as ws:
         with ws.store.read() as s:
-            assert s.execute(text("SELECT version FROM schema_version")).scalar() == 2
+            assert s.execute(text("SELECT version FROM schema_version")).scalar() == CURRENT + 1
             assert s.execute(text("SELECT note FROM round")).scalars().all() == ["migrated"]
         assert len(ws.rubrics.list()) == 5  # the data came along
-    assert calls == [1]
+    assert calls == [CURRENT]
     assert progress == [(1, 1)]
 
     copies = list(ProfilePaths(tmp_path).backups.iterdir())
-    assert len(copies) == 1 and copies[0].name.startswith("pre-migration-v1-")
+    assert len(copies) == 1 and copies[0].name.startswith(f"pre-migration-v{CURRENT}-")
     conn = sqlite3.connect(copies[0])
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == 1
+        assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == CURRENT
         assert conn.execute("SELECT count(*) FROM rubric").fetchone()[0] == 5
         columns = {r[1] for r in conn.execute("PRAGMA table_info(round)")}
         assert "note" not in columns  # the copy is from before the step
@@ -123,7 +126,7 @@ def test_old_database_is_copied_then_migrated(tmp_path: Path,
     # A second open does not migrate (or copy) again.
     with Workspace.open(tmp_path):
         pass
-    assert calls == [1]
+    assert calls == [CURRENT]
     assert len(list(ProfilePaths(tmp_path).backups.iterdir())) == 1
 
 
@@ -140,7 +143,7 @@ def test_a_failing_step_leaves_the_old_version(tmp_path: Path,
         Workspace.open(tmp_path)
     conn = sqlite3.connect(ProfilePaths(tmp_path).database)
     try:
-        assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == 1
+        assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == CURRENT
         assert "note" not in {r[1] for r in conn.execute("PRAGMA table_info(round)")}
         assert conn.execute("SELECT count(*) FROM round").fetchone()[0] == 1
     finally:
@@ -158,3 +161,25 @@ def test_database_newer_than_a_patched_ladder_is_refused(tmp_path: Path,
     with pytest.raises(StoreError, match="newer"):
         Workspace.open(tmp_path)
     assert ProfilePaths(tmp_path).database.read_bytes() == before
+
+
+def test_version_1_profile_gains_the_candidate_tables(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real step 1 → 2 on a database written by the first release."""
+    with monkeypatch.context() as m:
+        _use_ladder(m, migrations.LADDER[:1])
+        _v1_profile(tmp_path)
+    conn = sqlite3.connect(ProfilePaths(tmp_path).database)
+    try:
+        assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == 1
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert "candidate" not in tables
+    finally:
+        conn.close()
+    with Workspace.open(tmp_path) as ws:
+        assert [r.year for r in ws.rounds.list()] == [2024]
+        with ws.store.read() as s:
+            assert s.execute(text("SELECT count(*) FROM candidate")).scalar() == 0
+            assert s.execute(text("SELECT version FROM schema_version")).scalar() == CURRENT
+    copies = list(ProfilePaths(tmp_path).backups.iterdir())
+    assert [c.name[:len("pre-migration-v1-")] for c in copies] == ["pre-migration-v1-"]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from ovop_desktop.data.migrations import CURRENT_VERSION
 from ovop_desktop.data.opening import open_store
 from ovop_desktop.errors import StoreError
 from ovop_desktop.paths import ProfilePaths
@@ -42,7 +43,8 @@ def test_open_store_directly(tmp_path: Path) -> None:
     store = open_store(paths.database, paths.backups, paths.migration_lock)
     try:
         with store.read() as s:
-            assert s.execute(text("SELECT version FROM schema_version")).scalar() == 1
+            assert s.execute(text("SELECT version FROM schema_version")).scalar() == \
+                CURRENT_VERSION
     finally:
         store.close()
 
@@ -68,7 +70,7 @@ def test_newer_schema_refused_even_while_another_instance_has_it_open(tmp_path: 
     ws = Workspace.open(tmp_path)
     try:
         with ws.store.write() as s:
-            s.execute(text("UPDATE schema_version SET version = 2"))
+            s.execute(text(f"UPDATE schema_version SET version = {CURRENT_VERSION + 1}"))
         db_before = _db(tmp_path).read_bytes()
         _refused(tmp_path)
         assert _db(tmp_path).read_bytes() == db_before

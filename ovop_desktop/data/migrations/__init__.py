@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 from sqlalchemy.engine import Connection
 
-from ovop_desktop.data.migrations import m0001_initial
+from ovop_desktop.data.migrations import m0001_initial, m0002_candidates
 
 Step = Callable[[Connection], None]
 
-LADDER: tuple[Step, ...] = (m0001_initial.upgrade,)
+LADDER: tuple[Step, ...] = (m0001_initial.upgrade, m0002_candidates.upgrade)
 CURRENT_VERSION = len(LADDER)

@@ -1,0 +1,142 @@
+"""A proposed IKM: who it is, where, what it makes, what it holds, and why it is in the round."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+
+from ovop_desktop.domain.commodities import Commodity
+from ovop_desktop.domain.documents import Document
+from ovop_desktop.i18n import N_, _
+
+NIB_PATTERN = re.compile(r"\d{13}")
+# Characters that make one name look like another or reorder text on screen.
+_HIDDEN = re.compile(
+    "[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u0000-\u0008\u000b-\u001f\u007f]")
+LIMITS = {"name": 200, "owner": 200, "address": 500, "sentra_name": 200, "sentra_sk_number": 100,
+          "product": 200, "capacity": 1000, "markets": 1000, "export_history": 1000}
+
+
+FIELD_LABELS = {
+    "name": N_("IKM name"), "owner": N_("Owner"), "address": N_("Address"),
+    "region_code": N_("Kabupaten/kota"), "sentra_name": N_("Sentra IKM"),
+    "sentra_sk_number": N_("Sentra decree number"), "sentra_sk_date": N_("Sentra decree date"),
+    "commodity": N_("Commodity"), "product": N_("Product"), "nib": N_("NIB"),
+    "documents": N_("Documents held"), "workforce": N_("Workforce"),
+    "capacity": N_("Production capacity"), "markets": N_("Markets"),
+    "export_history": N_("Export history"), "kind": N_("Kind of entry"),
+    "previous_star": N_("Previous star"), "previous_year": N_("Year of previous award"),
+}
+
+
+def field_label(name: str) -> str:
+    return _(FIELD_LABELS.get(name, name))
+
+
+class EntryKind(StrEnum):
+    NEW = "new"
+    REEVALUATION = "reevaluation"
+
+    @property
+    def label(self) -> str:
+        return _(N_("New candidate") if self is EntryKind.NEW else N_("Re-evaluation"))
+
+
+@dataclass(frozen=True)
+class CandidateData:
+    """The editable part of a candidate record (what a proposal row or the form provides)."""
+
+    name: str
+    region_code: str
+    commodity: Commodity
+    product: str
+    owner: str = ""
+    address: str = ""
+    sentra_name: str = ""
+    sentra_sk_number: str = ""
+    sentra_sk_date: date | None = None
+    nib: str = ""
+    documents: frozenset[Document] = field(default_factory=frozenset)
+    workforce: int | None = None
+    capacity: str = ""
+    markets: str = ""
+    export_history: str = ""
+    kind: EntryKind = EntryKind.NEW
+    previous_star: int | None = None
+    previous_year: int | None = None
+
+    def cleaned(self) -> CandidateData:
+        """Text fields NFC-normalised with whitespace collapsed (what is stored and compared)."""
+        changes = {f: clean_text(getattr(self, f)) for f in LIMITS}
+        changes["nib"] = re.sub(r"[\s.\-]", "", self.nib)
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    round_id: int
+    data: CandidateData
+    created_at: str
+    updated_at: str
+    source: str = ""  # where it came from: "import:<file>#<row>" or "form"
+
+
+def clean_text(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text or "").split())
+
+
+def normalised_name(name: str) -> str:
+    """For duplicate detection: case, spacing and punctuation do not make a different IKM."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+def problems(data: CandidateData, known_region: bool) -> list[str]:
+    """Every rule the record breaks, as translated sentences."""
+    out: list[str] = []
+    if not data.name.strip():
+        out.append(_("The IKM name is required."))
+    if not data.product.strip():
+        out.append(_("The product is required."))
+    if not known_region:
+        out.append(_("The kabupaten/kota {code!r} is not a known Kemendagri code.").format(
+            code=data.region_code))
+    for name, limit in LIMITS.items():
+        value = getattr(data, name)
+        if len(value) > limit:
+            out.append(_("{field} is longer than {limit} characters.").format(
+                field=field_label(name), limit=limit))
+        if _HIDDEN.search(value):
+            out.append(_("{field} contains invisible or direction-changing characters.").format(
+                field=field_label(name)))
+    if data.nib and not NIB_PATTERN.fullmatch(data.nib):
+        out.append(_("The NIB must be 13 digits (got {nib!r}).").format(nib=data.nib))
+    if data.workforce is not None and not 0 <= data.workforce <= 1_000_000:
+        out.append(_("The workforce must be a number of people (0 or more)."))
+    out += _entry_problems(data)
+    return out
+
+
+def _entry_problems(data: CandidateData) -> list[str]:
+    if data.kind is EntryKind.REEVALUATION:
+        out = []
+        if data.previous_star not in (1, 2, 3):
+            out.append(_("A re-evaluation needs the previous star (1, 2 or 3)."))
+        if data.previous_year is None or not 2000 <= data.previous_year <= 2100:
+            out.append(_("A re-evaluation needs the year of the previous award."))
+        return out
+    if data.previous_star is not None or data.previous_year is not None:
+        return [_("A new candidate has no previous star; choose re-evaluation instead.")]
+    return []
+
+
+def fingerprint(data: CandidateData) -> str:
+    """Identity of a proposal across imports: same IKM name, same kab/kota, same commodity."""
+    import hashlib
+
+    key = "\x1f".join((normalised_name(data.name), data.region_code, data.commodity.value))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
