@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
 CHILD = ROOT / "bench" / "startup_child.py"
 
 
@@ -35,14 +36,20 @@ def time_to_paint(args: list[str]) -> tuple[float, float]:
     return painted, float(marks.get("ready", marks["painted"])) - start
 
 
-def build_profile(folder: Path) -> str:
-    """A demo coordinator profile; grows with the registry (10,000 candidates once it exists)."""
+def build_profile(folder: Path, candidates: int = 10_000) -> str:
+    """The demo coordinator profile plus enough candidates to make 10,000 in the round."""
     from ovop_desktop.services.demo import build_demo
+    from ovop_desktop.services.demo_candidates import demo_candidates
     from ovop_desktop.services.workspace import Workspace
 
     with Workspace.open(folder) as ws:
-        build_demo(ws)
-    return "demo profile: 2 rounds, 5 rubrics (candidates arrive with the registry)"
+        result = build_demo(ws)
+        current = ws.current_round()
+        assert current is not None
+        extra = list(demo_candidates(count=candidates - result.candidates, reevaluations=0,
+                                     provinces=34, seed=7, tag=" (B)"))
+        ws.candidates.create_many(current.id, extra, "bench")
+    return f"profile with {candidates:,} candidates"
 
 
 def main() -> int:
@@ -66,6 +73,14 @@ def main() -> int:
         print(f"{label:<40} {b * 1000:>7.0f}ms {value * 1000:>7.0f}ms {value / b:>6.2f}x "
               f"{goal:>6}")
     print(f"  baseline: a bare PySide6 QMainWindow; {what}; median of {args.repeat}, interleaved")
+
+    from import_bench import run as run_import
+
+    base, ours, accepted = run_import(max(3, args.repeat // 2))
+    print(f"{'import 10,000-row proposals XLSX':<40} {base * 1000:>7.0f}ms {ours * 1000:>7.0f}ms "
+          f"{ours / base:>6.2f}x {'2.0x':>6}")
+    print(f"  baseline: openpyxl read-only iteration of the same file; import = read, detect, "
+          f"validate, de-duplicate and write {accepted:,} candidates in one transaction")
     return 0
 
 

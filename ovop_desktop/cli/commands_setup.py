@@ -58,10 +58,12 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
     result = build_demo(ctx.workspace(), if_empty=args.if_empty)
     if ctx.json:
         emit_json({"created": result.created, "rounds": result.rounds, "rubrics": result.rubrics,
-                   "data_dir": str(ctx.data_dir)})
+                   "candidates": result.candidates, "data_dir": str(ctx.data_dir)})
     elif result.created:
-        emit_lines(_("Demo data created in {path}: {rounds} rounds, {rubrics} rubrics.").format(
-            path=ctx.data_dir, rounds=result.rounds, rubrics=result.rubrics))
+        emit_lines(_("Demo data created in {path}: {rounds} rounds, {rubrics} rubrics, "
+                     "{candidates} candidates.").format(
+            path=ctx.data_dir, rounds=result.rounds, rubrics=result.rubrics,
+            candidates=result.candidates))
     else:
         emit_lines(_("The profile already holds data; nothing was added."))
     return 0

@@ -70,7 +70,12 @@ def _preferred_language(argv: Sequence[str]) -> tuple[str, Path]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from ovop_desktop.cli import commands_rounds, commands_rubrics, commands_setup
+    from ovop_desktop.cli import (
+        commands_candidates,
+        commands_rounds,
+        commands_rubrics,
+        commands_setup,
+    )
 
     parser = _Parser(prog="ovop", description=_(
         "OVOP Desktop command line: set up profiles, rounds and rubrics; check the store."))
@@ -82,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=list(LANGUAGES), help=_("language of messages"))
     groups = parser.add_subparsers(dest="group", metavar="GROUP", parser_class=_Parser)
     groups.required = True
-    for module in (commands_setup, commands_rounds, commands_rubrics):
+    for module in (commands_setup, commands_rounds, commands_rubrics, commands_candidates):
         module.register(groups)
     _accept_json_anywhere(parser)
     return parser

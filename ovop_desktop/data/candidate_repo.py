@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import delete, select
+from sqlalchemy import insert as sql_insert
 from sqlalchemy.orm import Session
 
 from ovop_desktop.data.models import (
@@ -64,6 +65,19 @@ def insert(session: Session, round_id: int, data: CandidateData, source: str) ->
     session.add(row)
     session.flush()
     return row
+
+
+def insert_many(session: Session, round_id: int,
+                items: list[tuple[CandidateData, str]]) -> list[int]:
+    """Insert many records in one statement batch (an import of 10,000 rows); ids in order."""
+    if not items:
+        return []
+    stamp = now_iso()
+    params = [{"round_id": round_id, "source": source[:300], "created_at": stamp,
+               "updated_at": stamp, **column_values(data)} for data, source in items]
+    result = session.scalars(
+        sql_insert(CandidateRow).returning(CandidateRow.id, sort_by_parameter_order=True), params)
+    return list(result)
 
 
 def update(session: Session, row: CandidateRow, data: CandidateData,

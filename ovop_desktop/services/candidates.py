@@ -98,6 +98,11 @@ class CandidateService:
                     id=candidate_id))
             return repo.to_domain(row)
 
+    def all(self, round_id: int) -> list[Candidate]:
+        """Every full record of the round in one query (exports)."""
+        with self._store.read() as s:
+            return [repo.to_domain(r) for r in repo.rows_for_round(s, round_id)]
+
     def validate(self, data: CandidateData) -> list[str]:
         data = data.cleaned()
         return problems(data, self._regions().regency(data.region_code) is not None)
@@ -115,6 +120,20 @@ class CandidateService:
                                     "this commodity in the round.").format(name=data.name)
                                   ) from None
         return created
+
+    def create_many(self, round_id: int, items: list[CandidateData],
+                    source: str) -> list[int]:
+        """Add many valid records in one transaction (demo data, benchmarks): all or none."""
+        cleaned = [self._checked(d) for d in items]
+        try:
+            with self._store.write() as s:
+                ids = repo.insert_many(s, round_id, [(d, source) for d in cleaned])
+                audit.append(s, self._actor(), "candidate.create_many", "round", round_id,
+                             {"count": len(ids), "source": source})
+        except IntegrityError:
+            raise UserFacingError(_("Some of these candidates are already registered in the "
+                                    "round; nothing was added.")) from None
+        return ids
 
     def update(self, candidate_id: int, data: CandidateData) -> Candidate:
         """Save an edit; every changed field goes to the history (who, when, old → new)."""

@@ -1,8 +1,7 @@
 """`ovop demo`: a realistic coordinator profile to explore the app with.
 
-Candidates (159 proposals from 22 provinces, 77 re-evaluations, as in 2024)
-are added here once the candidate registry exists; today: the rubrics and the
-2022 and 2024 rounds.
+The 2024 round holds candidates in the real round's numbers: 159 proposals from
+22 provinces of which 89 pass screening, and 77 re-evaluations of 2022 holders.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ from ovop_desktop.domain.profile import Role
 from ovop_desktop.domain.rounds import RoundStatus, Thresholds
 from ovop_desktop.errors import UserFacingError
 from ovop_desktop.i18n import _
+from ovop_desktop.services.demo_candidates import demo_candidates, demo_checks
 from ovop_desktop.services.workspace import Workspace
 
 DEMO_NAME = "Sekretariat Tim Seleksi OVOP (demo)"
@@ -24,6 +24,7 @@ class DemoResult:
     created: bool
     rounds: int
     rubrics: int
+    candidates: int = 0
 
 
 def build_demo(ws: Workspace, *, if_empty: bool = False) -> DemoResult:
@@ -43,4 +44,7 @@ def build_demo(ws: Workspace, *, if_empty: bool = False) -> DemoResult:
         ws.rubrics.freeze(rc.rubric_id)  # the 2024 packages went out to assessors
     ws.rounds.set_status(current.id, RoundStatus.OPEN)
     ws.update_settings(current_round_id=current.id)
-    return DemoResult(True, len(ws.rounds.list()), len(ws.rubrics.list()))
+    items = list(demo_candidates())
+    ids = ws.candidates.create_many(current.id, items, "demo")
+    ws.screening.set_checks_many(demo_checks(ids, items))
+    return DemoResult(True, len(ws.rounds.list()), len(ws.rubrics.list()), len(ids))

@@ -81,6 +81,16 @@ class ScreeningService:
             required = effective_requirements(s, row.round_id)[Commodity(row.commodity)]
             return decide(required, repo.checks_for(s, candidate_id))
 
+    def set_checks_many(self, items: Iterable[tuple[int, Document, DocStatus, str]]) -> int:
+        """Record many checks in one transaction (demo data, a whole screening session)."""
+        actor, stamp, count = self._actor(), now_iso(), 0
+        with self._store.write() as s:
+            for candidate_id, document, status, note in items:
+                repo.set_check(s, candidate_id, DocumentCheck(document, status, note, actor, stamp))
+                count += 1
+            audit.append(s, actor, "screening.check_many", "round", 0, {"count": count})
+        return count
+
     def result(self, candidate_id: int) -> ScreeningResult:
         with self._store.read() as s:
             row = s.get(CandidateRow, candidate_id)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ovop_desktop.data.db import Store
 from ovop_desktop.data.opening import open_store
@@ -23,6 +24,9 @@ from ovop_desktop.services.rounds import RoundService
 from ovop_desktop.services.rubrics import RubricService
 from ovop_desktop.services.screening import ScreeningService
 from ovop_desktop.services.settings import Settings, load_settings, save_settings
+
+if TYPE_CHECKING:
+    from ovop_desktop.services.proposal_import import ProposalImportService
 
 
 class Workspace:
@@ -55,6 +59,13 @@ class Workspace:
     @cached_property
     def regions(self) -> RegionRegistry:
         return load_regions()
+
+    @cached_property
+    def proposals(self) -> ProposalImportService:
+        # Imported on first use: openpyxl is not needed to start the app.
+        from ovop_desktop.services.proposal_import import ProposalImportService
+
+        return ProposalImportService(self.store, self.profile.actor, load_regions)
 
     # -- settings --------------------------------------------------------------
 

@@ -46,7 +46,7 @@ BAD_ON_DEMO = {
     "missing-argument": ["round", "create", "--name", "R"],
     "missing-command": ["round"],
     "unknown-command": ["round", "delete", "1"],
-    "unknown-group": ["candidates", "list"],
+    "unknown-group": ["assignments", "list"],
     "unknown-option": ["rubric", "list", "--all"],
     "bad-role": ["init", "--role", "admin", "--name", "X"],
     "role-change": ["init", "--role", "assessor", "--name", "X"],
