@@ -22,6 +22,7 @@ from ovop_desktop.i18n import LANGUAGES, _, set_language
 from ovop_desktop.paths import ProfilePaths, resolve_data_dir
 from ovop_desktop.services.settings import load_settings
 from ovop_desktop.ui.context import AppContext, ContextSignals
+from ovop_desktop.ui.gc_guard import GuiThreadCollector
 from ovop_desktop.ui.main_window import MainWindow
 from ovop_desktop.ui.messages import show_error
 from ovop_desktop.ui.workers import ServiceTask, TaskRunner
@@ -172,6 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     qt_app.setApplicationName(APP_NAME)
     qt_app.setApplicationVersion(__version__)
+    collector = GuiThreadCollector(qt_app)
     app = Application(resolve_data_dir(args.data_dir), language=args.lang,
                       demo_if_empty=args.demo_if_empty)
     app.gave_up.connect(lambda _error: qt_app.exit(1))
@@ -181,3 +183,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(qt_app.exec())
     finally:
         app.shutdown()
+        collector.stop()

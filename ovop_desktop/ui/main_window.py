@@ -53,6 +53,8 @@ PAGES = (
     Page("home", lambda: _("Home"), "home:HomeView"),
     Page("rounds", lambda: _("Rounds"), "rounds:RoundsView"),
     Page("rubrics", lambda: _("Rubrics"), "rubrics:RubricsView"),
+    Page("candidates", lambda: _("Candidates"), "candidates:CandidatesView"),
+    Page("screening", lambda: _("Screening"), "screening:ScreeningView", coordinator_only=True),
     Page("regions", lambda: _("Regions"), "regions:RegionsView"),
 )
 

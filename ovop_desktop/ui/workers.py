@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -26,7 +27,7 @@ class ServiceTask(QRunnable):
     def __init__(self, fn: Callable[..., Any], /, with_progress: bool = False,
                  **kwargs: Any) -> None:
         super().__init__()
-        self.setAutoDelete(False)
+        self.setAutoDelete(True)  # Qt frees the C++ side after run(); PySide drops its keep-alive
         self.signals = TaskSignals()  # created on the GUI thread, so slots run there
         self._fn, self._kwargs, self._with_progress = fn, kwargs, with_progress
 
@@ -47,7 +48,7 @@ class TaskRunner:
 
     def __init__(self, pool: QThreadPool | None = None) -> None:
         self._pool = pool or QThreadPool.globalInstance()
-        self._running: set[ServiceTask] = set()
+        self._running: set[ServiceTask | None] = set()
 
     def start(self, task: ServiceTask,
               on_finished: Callable[[Any], None] | None = None,
@@ -56,8 +57,10 @@ class TaskRunner:
             task.signals.finished.connect(on_finished)
         if on_failed:
             task.signals.failed.connect(on_failed)
-        task.signals.finished.connect(lambda _r: self._running.discard(task))
-        task.signals.failed.connect(lambda _e: self._running.discard(task))
+        # Only a weak reference in the slots: a strong one would keep every task alive.
+        ref = weakref.ref(task)
+        task.signals.finished.connect(lambda _r: self._running.discard(ref()))
+        task.signals.failed.connect(lambda _e: self._running.discard(ref()))
         self._running.add(task)
         self._pool.start(task)
         return task

@@ -40,7 +40,8 @@ def test_demo_start_shows_coordinator_pages_and_status(qtbot, tmp_path: Path) ->
     application = _open(qtbot, tmp_path, demo_if_empty=True)
     try:
         window = application.window
-        assert [p.key for p in window.pages] == ["home", "rounds", "rubrics", "regions"]
+        assert [p.key for p in window.pages] == [
+            "home", "rounds", "rubrics", "candidates", "screening", "regions"]
         assert "2024" in window.round_label.text()
         for key in ("rounds", "rubrics", "regions", "home"):
             assert window.show_page(key) is window.stack.currentWidget()
@@ -172,3 +173,41 @@ def test_quit_with_unsaved_rubric_asks(qtbot, ctx: AppContext,
     assert not window.close()
     monkeypatch.setattr(mw_module, "confirm", lambda *a: True)
     assert window.close()
+
+
+def test_garbage_is_collected_on_the_gui_thread_only(qtbot) -> None:
+    import gc
+
+    from ovop_desktop.ui.gc_guard import GuiThreadCollector
+
+    collector = GuiThreadCollector()
+    try:
+        assert not gc.isenabled()
+        junk = []
+        for _ in range(2000):  # reference cycles for the collector to find
+            a: list = []
+            a.append(a)
+            junk.append(a)
+        del junk, a
+        qtbot.waitUntil(lambda: gc.get_count()[0] < 700, timeout=3000)
+    finally:
+        collector.stop()
+    assert gc.isenabled()
+
+
+def test_finished_tasks_are_released(qtbot) -> None:
+    import weakref
+
+    from ovop_desktop.ui.workers import ServiceTask, TaskRunner
+
+    runner = TaskRunner()
+    task = ServiceTask(lambda: 42)
+    results: list[object] = []
+    runner.start(task, results.append)
+    qtbot.waitUntil(lambda: results == [42], timeout=5000)
+    ref = weakref.ref(task)
+    del task
+    import gc
+
+    gc.collect()
+    assert ref() is None
