@@ -32,6 +32,13 @@ def settle(ms: int = 150) -> None:
     loop.exec()
 
 
+def wait_for(signal, timeout_ms: int = 10_000) -> None:  # type: ignore[no-untyped-def]
+    loop = QEventLoop()
+    signal.connect(loop.quit)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+
+
 def save(widget: QWidget, path: Path) -> None:
     settle()
     if not widget.grab().save(str(path)):
@@ -81,6 +88,18 @@ def main() -> int:
             tree.expandAll()
             tree.setCurrentIndex(index)
         save(window, args.out / "rubrics.png")
+        candidates = window.show_page("candidates")
+        wait_for(candidates.loaded)  # type: ignore[attr-defined]
+        save(window, args.out / "candidates.png")
+        screening = window.show_page("screening")
+        wait_for(screening.loaded)  # type: ignore[attr-defined]
+        first_failed = next(r.id for r in app.workspace.candidates.summaries(
+            app.workspace.current_round().id) if r.decision.value == "failed")  # type: ignore[union-attr]
+        screening.select(first_failed)  # type: ignore[attr-defined]
+        save(window, args.out / "screening.png")
+        screening.tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
+        settle(1500)  # the summary is computed on a worker
+        save(window, args.out / "screening-summary.png")
         regions = window.show_page("regions")
         regions.query.setText("Bogor")  # type: ignore[attr-defined]
         save(window, args.out / "regions.png")
