@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,3 +35,11 @@ def assessor_ctx(tmp_path: Path) -> Iterator[AppContext]:
         yield make_ctx(ws)
     finally:
         ws.close()
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where screenshots go: $OVOP_SCREENSHOTS (to look at them) or a temporary folder."""
+    folder = Path(os.environ.get("OVOP_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from datetime import date
 from pathlib import Path
@@ -68,14 +67,6 @@ def names(view: CandidatesView) -> list[str]:
 
 def choose(combo, value) -> None:
     combo.setCurrentIndex(combo.findData(value))
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    """Where screenshots go: $OVOP_SCREENSHOTS (to look at them) or a temporary folder."""
-    folder = Path(os.environ.get("OVOP_SCREENSHOTS") or tmp_path / "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -15,14 +14,6 @@ from ovop_desktop.ui.dialogs.import_wizard import NONE, ImportWizard
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 import proposal_fixtures as pf  # noqa: E402
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    """Where screenshots go: $OVOP_SCREENSHOTS (to look at them) or a temporary folder."""
-    folder = Path(os.environ.get("OVOP_SCREENSHOTS") or tmp_path / "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture

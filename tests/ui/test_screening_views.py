@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -20,14 +19,6 @@ from ovop_desktop.ui.views.screening import ScreeningView
 
 REGIONS = ["32.05", "33.74", "35.07", "34.02", "52.01", "51.71", "73.71", "12.75", "63.71", "16.71"]
 FOOD = (Document.SK_SENTRA, Document.NIB, Document.IZIN_EDAR, Document.HALAL)
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    """Where screenshots go: $OVOP_SCREENSHOTS (to look at them) or a temporary folder."""
-    folder = Path(os.environ.get("OVOP_SCREENSHOTS") or tmp_path / "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture
