@@ -27,9 +27,19 @@ from ovop_desktop.domain.candidates import (
 from ovop_desktop.domain.commodities import Commodity
 from ovop_desktop.domain.documents import Document
 from ovop_desktop.domain.screening import DocStatus, DocumentCheck
+from ovop_desktop.errors import NotFoundError
+from ovop_desktop.i18n import _
 
 _TEXT = ("name", "owner", "address", "region_code", "sentra_name", "sentra_sk_number",
          "product", "nib", "capacity", "markets", "export_history")
+
+
+def require(session: Session, candidate_id: int) -> CandidateRow:
+    """The candidate's row, or NotFoundError with a sentence the user can read."""
+    row = session.get(CandidateRow, candidate_id)
+    if row is None:
+        raise NotFoundError(_("There is no candidate with id {id}.").format(id=candidate_id))
+    return row
 
 
 def to_domain(row: CandidateRow) -> Candidate:

@@ -10,7 +10,6 @@ from sqlalchemy.exc import IntegrityError
 from ovop_desktop.data import audit
 from ovop_desktop.data import candidate_repo as repo
 from ovop_desktop.data.db import Store
-from ovop_desktop.data.models import CandidateRow
 from ovop_desktop.domain.candidates import (
     Candidate,
     CandidateData,
@@ -21,7 +20,7 @@ from ovop_desktop.domain.candidates import (
 from ovop_desktop.domain.commodities import Commodity
 from ovop_desktop.domain.regions import RegionRegistry
 from ovop_desktop.domain.screening import Decision, ScreeningResult, decide
-from ovop_desktop.errors import NotFoundError, UserFacingError, ValidationError
+from ovop_desktop.errors import UserFacingError, ValidationError
 from ovop_desktop.i18n import _
 from ovop_desktop.services.screening import effective_requirements
 
@@ -92,10 +91,7 @@ class CandidateService:
 
     def get(self, candidate_id: int) -> Candidate:
         with self._store.read() as s:
-            row = s.get(CandidateRow, candidate_id)
-            if row is None:
-                raise NotFoundError(_("There is no candidate with id {id}.").format(
-                    id=candidate_id))
+            row = repo.require(s, candidate_id)
             return repo.to_domain(row)
 
     def all(self, round_id: int) -> list[Candidate]:
@@ -141,10 +137,7 @@ class CandidateService:
         actor = self._actor()
         try:
             with self._store.write() as s:
-                row = s.get(CandidateRow, candidate_id)
-                if row is None:
-                    raise NotFoundError(_("There is no candidate with id {id}.").format(
-                        id=candidate_id))
+                row = repo.require(s, candidate_id)
                 changes = repo.update(s, row, data, actor)
                 if changes:
                     audit.append(s, actor, "candidate.edit", "candidate", candidate_id,

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 from ovop_desktop.data import audit
 from ovop_desktop.data import candidate_repo as repo
 from ovop_desktop.data.db import Store
-from ovop_desktop.data.models import CandidateRow
 from ovop_desktop.data.schema import now_iso
 from ovop_desktop.domain.commodities import Commodity
 from ovop_desktop.domain.documents import DEFAULT_REQUIREMENTS, Document
@@ -22,7 +21,7 @@ from ovop_desktop.domain.screening import (
     decide,
     summarise,
 )
-from ovop_desktop.errors import NotFoundError, ValidationError
+from ovop_desktop.errors import ValidationError
 from ovop_desktop.i18n import _
 
 
@@ -69,10 +68,7 @@ class ScreeningService:
             raise ValidationError(_("The note is longer than 1000 characters."))
         actor = self._actor()
         with self._store.write() as s:
-            row = s.get(CandidateRow, candidate_id)
-            if row is None:
-                raise NotFoundError(_("There is no candidate with id {id}.").format(
-                    id=candidate_id))
+            row = repo.require(s, candidate_id)
             check = DocumentCheck(document, status, note, actor, now_iso())
             previous = repo.set_check(s, candidate_id, check)
             audit.append(s, actor, "screening.check", "candidate", candidate_id,
@@ -93,10 +89,7 @@ class ScreeningService:
 
     def result(self, candidate_id: int) -> ScreeningResult:
         with self._store.read() as s:
-            row = s.get(CandidateRow, candidate_id)
-            if row is None:
-                raise NotFoundError(_("There is no candidate with id {id}.").format(
-                    id=candidate_id))
+            row = repo.require(s, candidate_id)
             required = effective_requirements(s, row.round_id)[Commodity(row.commodity)]
             return decide(required, repo.checks_for(s, candidate_id))
 
