@@ -51,6 +51,11 @@ class ProfilePaths:
         return self.root / "keys"
 
     @property
+    def bundles(self) -> Path:
+        """Raw score bundles as received, kept as evidence (content-addressed)."""
+        return self.root / "bundles"
+
+    @property
     def backups(self) -> Path:
         return self.root / "backups"
 

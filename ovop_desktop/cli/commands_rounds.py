@@ -47,7 +47,7 @@ def register(groups: Any) -> None:
 
 def round_json(r: Round) -> dict[str, Any]:
     return {
-        "id": r.id, "year": r.year, "name": r.name, "status": r.status.value,
+        "id": r.id, "uid": r.uid, "year": r.year, "name": r.name, "status": r.status.value,
         "thresholds": {"3": r.thresholds.three, "2": r.thresholds.two, "1": r.thresholds.one},
         "commodities": [
             {"id": rc.commodity.value, "rubric_id": rc.rubric_id,

@@ -72,6 +72,7 @@ def _preferred_language(argv: Sequence[str]) -> tuple[str, Path]:
 def build_parser() -> argparse.ArgumentParser:
     from ovop_desktop.cli import (
         commands_candidates,
+        commands_exchange,
         commands_rounds,
         commands_rubrics,
         commands_setup,
@@ -87,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=list(LANGUAGES), help=_("language of messages"))
     groups = parser.add_subparsers(dest="group", metavar="GROUP", parser_class=_Parser)
     groups.required = True
-    for module in (commands_setup, commands_rounds, commands_rubrics, commands_candidates):
+    for module in (commands_setup, commands_rounds, commands_rubrics, commands_candidates,
+                   commands_exchange):
         module.register(groups)
     _accept_json_anywhere(parser)
     return parser

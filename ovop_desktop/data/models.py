@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -45,9 +47,15 @@ class RubricRow(Base):
     created_at: Mapped[str] = mapped_column(String(40), nullable=False)
 
 
+def _new_uid() -> str:
+    return str(uuid.uuid4())
+
+
 class RoundRow(Base):
     __tablename__ = "round"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), default=_new_uid, server_default="",
+                                     unique=True, index=True)
     year: Mapped[int] = mapped_column(Integer, nullable=False)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     status: Mapped[str] = mapped_column(String(20), nullable=False)
@@ -95,6 +103,8 @@ class CandidateRow(Base):
     __tablename__ = "candidate"
     __table_args__ = (UniqueConstraint("round_id", "fingerprint"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), default=_new_uid, server_default="",
+                                     unique=True, index=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200))
@@ -165,3 +175,145 @@ class ImportBatchRow(Base):
     accepted: Mapped[int] = mapped_column(Integer)
     rejected: Mapped[int] = mapped_column(Integer)
     duplicates: Mapped[int] = mapped_column(Integer)
+
+
+# -- signed exchange (schema v3) -------------------------------------------------
+
+
+class AssessorRow(Base):
+    """An enrolled assessor (coordinator side): key confirmed out of band, by whom, how."""
+
+    __tablename__ = "assessor"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    institution: Mapped[str] = mapped_column(String(200))
+    public_key: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(64), unique=True)
+    commodities: Mapped[str] = mapped_column(String(200))
+    province_code: Mapped[str] = mapped_column(String(2))
+    confirmed_by: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(20))
+    enrolled_at: Mapped[str] = mapped_column(String(40))
+    revoked_through_seq: Mapped[int | None] = mapped_column(Integer)
+    revoked_at: Mapped[str | None] = mapped_column(String(40))
+
+
+class AssignmentRow(Base):
+    __tablename__ = "assignment"
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    assessor_id: Mapped[int] = mapped_column(ForeignKey("assessor.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id", ondelete="CASCADE"),
+                                              primary_key=True)
+
+
+class PackageIssuedRow(Base):
+    __tablename__ = "package_issued"
+    __table_args__ = (UniqueConstraint("assessor_id", "seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"))
+    assessor_id: Mapped[int] = mapped_column(ForeignKey("assessor.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    package_id: Mapped[str] = mapped_column(String(36))
+    manifest_sha256: Mapped[str] = mapped_column(String(64))
+    candidates: Mapped[int] = mapped_column(Integer)
+    issued_at: Mapped[str] = mapped_column(String(40))
+
+
+class CoordinatorPinRow(Base):
+    """The assessor side's trust anchor: the coordinator key pinned at the first package."""
+
+    __tablename__ = "coordinator_pin"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    public_key: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(64))
+    pinned_at: Mapped[str] = mapped_column(String(40))
+
+
+class PackageReceivedRow(Base):
+    __tablename__ = "package_received"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    package_id: Mapped[str] = mapped_column(String(36))
+    manifest_sha256: Mapped[str] = mapped_column(String(64))
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"))
+    received_at: Mapped[str] = mapped_column(String(40))
+
+
+class ScoreSheetRow(Base):
+    """The assessor's sheet for one candidate: in progress or finished."""
+
+    __tablename__ = "score_sheet"
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id", ondelete="CASCADE"),
+                                              primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[str] = mapped_column(String(40))
+
+
+class ScoreRow(Base):
+    __tablename__ = "score"
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id", ondelete="CASCADE"),
+                                              primary_key=True)
+    criterion_id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    level: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[str] = mapped_column(String(40))
+
+
+class BundleExportRow(Base):
+    """Each bundle this assessor signed: the sequence and the chain (prev) continue from here."""
+
+    __tablename__ = "bundle_export"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    bundle_id: Mapped[str] = mapped_column(String(36))
+    manifest_sha256: Mapped[str] = mapped_column(String(64))
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"))
+    file_name: Mapped[str] = mapped_column(String(300))
+    exported_at: Mapped[str] = mapped_column(String(40))
+
+
+class BundleRow(Base):
+    """A bundle the coordinator received, whatever its outcome (rejections are kept too)."""
+
+    __tablename__ = "bundle"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessor.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"))
+    key_id: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int | None] = mapped_column(Integer)
+    bundle_id: Mapped[str] = mapped_column(String(36))
+    manifest_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    prev: Mapped[str] = mapped_column(String(64))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    sheets: Mapped[int] = mapped_column(Integer)
+    scores: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[str] = mapped_column(String(40))
+    decided_by: Mapped[str] = mapped_column(String(200))
+
+
+class ReceivedSheetRow(Base):
+    __tablename__ = "received_sheet"
+    bundle_id: Mapped[int] = mapped_column(ForeignKey("bundle.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id", ondelete="CASCADE"),
+                                              primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text)
+
+
+class ReceivedScoreRow(Base):
+    __tablename__ = "received_score"
+    bundle_id: Mapped[int] = mapped_column(ForeignKey("bundle.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id", ondelete="CASCADE"),
+                                              primary_key=True)
+    criterion_id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    level: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text)

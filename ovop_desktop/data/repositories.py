@@ -104,7 +104,7 @@ def _round(row: RoundRow) -> Round:
     )
     return Round(id=row.id, year=row.year, name=row.name, status=RoundStatus(row.status),
                  thresholds=Thresholds(row.threshold_3, row.threshold_2, row.threshold_1),
-                 commodities=commodities, created_at=row.created_at)
+                 commodities=commodities, created_at=row.created_at, uid=row.uid)
 
 
 def _round_query():  # type: ignore[no-untyped-def]

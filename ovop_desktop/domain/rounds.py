@@ -92,6 +92,7 @@ class Round:
     thresholds: Thresholds
     commodities: tuple[RoundCommodity, ...]
     created_at: str
+    uid: str = ""  # the same on every laptop that holds this round (packages, bundles)
 
     @property
     def editable(self) -> bool:

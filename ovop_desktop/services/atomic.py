@@ -27,7 +27,7 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.fsync(fh.fileno())
         os.replace(tmp_name, path)
         tmp_name = None
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
     except OSError as exc:
         raise UserFacingError(_("Could not save {path}: {reason}. Nothing was saved.").format(
             path=path, reason=exc.strerror or exc)) from None
@@ -39,7 +39,8 @@ def atomic_write(path: Path, data: bytes) -> None:
                 pass
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or a new file in `folder` survive a power cut."""
     if os.name != "posix":
         return  # Windows cannot open a directory for fsync; NTFS journals the rename.
     fd = os.open(folder, os.O_RDONLY)

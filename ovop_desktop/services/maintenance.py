@@ -42,3 +42,27 @@ def check_database(store: Store) -> CheckReport:
 def audit_entry_count(store: Store) -> int:
     with store.read() as s:
         return audit.count(s)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    seq: int
+    ts: str
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    details: str
+    entry_hash: str
+
+
+def recent_audit(store: Store, limit: int = 1000) -> list[AuditEntry]:
+    """The newest entries first, for the audit log viewer."""
+    from sqlalchemy import select
+
+    from ovop_desktop.data.models import AuditRow
+
+    with store.read() as s:
+        rows = s.execute(select(AuditRow).order_by(AuditRow.seq.desc()).limit(limit)).scalars()
+        return [AuditEntry(r.seq, r.ts, r.actor, r.action, r.object_type, r.object_id, r.details,
+                           r.entry_hash) for r in rows]

@@ -17,15 +17,19 @@ from ovop_desktop.data.opening import open_store
 from ovop_desktop.domain.regions import RegionRegistry
 from ovop_desktop.domain.rounds import Round, RoundStatus
 from ovop_desktop.paths import ProfilePaths
+from ovop_desktop.services.assessors import AssessorService
 from ovop_desktop.services.candidates import CandidateService
 from ovop_desktop.services.profile import ProfileService
 from ovop_desktop.services.regions import load_regions
 from ovop_desktop.services.rounds import RoundService
 from ovop_desktop.services.rubrics import RubricService
+from ovop_desktop.services.scoring import ScoringService
 from ovop_desktop.services.screening import ScreeningService
 from ovop_desktop.services.settings import Settings, load_settings, save_settings
 
 if TYPE_CHECKING:
+    from ovop_desktop.services.bundles import BundleService
+    from ovop_desktop.services.packages import PackageService
     from ovop_desktop.services.proposal_import import ProposalImportService
 
 
@@ -38,6 +42,8 @@ class Workspace:
         self.rounds = RoundService(store, self.profile.actor)
         self.candidates = CandidateService(store, self.profile.actor, load_regions)
         self.screening = ScreeningService(store, self.profile.actor, load_regions)
+        self.assessors = AssessorService(store, self.profile.actor, load_regions)
+        self.scoring = ScoringService(store, self.profile.actor)
         self._settings = load_settings(paths.settings)
 
     @classmethod
@@ -66,6 +72,18 @@ class Workspace:
         from ovop_desktop.services.proposal_import import ProposalImportService
 
         return ProposalImportService(self.store, self.profile.actor, load_regions)
+
+    @cached_property
+    def packages(self) -> PackageService:
+        from ovop_desktop.services.packages import PackageService
+
+        return PackageService(self.store, self.profile.actor)
+
+    @cached_property
+    def bundles(self) -> BundleService:
+        from ovop_desktop.services.bundles import BundleService
+
+        return BundleService(self.store, self.profile.actor, self.assessors, self.paths.bundles)
 
     # -- settings --------------------------------------------------------------
 

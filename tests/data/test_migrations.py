@@ -168,7 +168,16 @@ def test_version_1_profile_gains_the_candidate_tables(tmp_path: Path,
     """The real step 1 → 2 on a database written by the first release."""
     with monkeypatch.context() as m:
         _use_ladder(m, migrations.LADDER[:1])
-        _v1_profile(tmp_path)
+        with Workspace.open(tmp_path) as ws:
+            ws.rubrics.install_defaults()
+    conn = sqlite3.connect(ProfilePaths(tmp_path).database)
+    with conn:  # a round as release 1 wrote it (today's ORM would also write later columns)
+        conn.execute("INSERT INTO round (id, year, name, status, threshold_3, threshold_2, "
+                     "threshold_1, created_at) VALUES (1, 2024, 'Penghargaan OVOP 2024', "
+                     "'setup', 80, 65, 50, '2024-02-01T00:00:00+00:00')")
+        conn.execute("INSERT INTO round_commodity (round_id, commodity, position, rubric_id) "
+                     "VALUES (1, 'gerabah', 0, 5)")
+    conn.close()
     conn = sqlite3.connect(ProfilePaths(tmp_path).database)
     try:
         assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == 1
@@ -181,5 +190,7 @@ def test_version_1_profile_gains_the_candidate_tables(tmp_path: Path,
         with ws.store.read() as s:
             assert s.execute(text("SELECT count(*) FROM candidate")).scalar() == 0
             assert s.execute(text("SELECT version FROM schema_version")).scalar() == CURRENT
+            uid = s.execute(text("SELECT uid FROM round")).scalar()
+            assert len(uid) == 36  # v3 gave the existing round a stable id
     copies = list(ProfilePaths(tmp_path).backups.iterdir())
     assert [c.name[:len("pre-migration-v1-")] for c in copies] == ["pre-migration-v1-"]

@@ -11,9 +11,13 @@ from collections.abc import Callable
 
 from sqlalchemy.engine import Connection
 
-from ovop_desktop.data.migrations import m0001_initial, m0002_candidates
+from ovop_desktop.data.migrations import m0001_initial, m0002_candidates, m0003_exchange
 
 Step = Callable[[Connection], None]
 
-LADDER: tuple[Step, ...] = (m0001_initial.upgrade, m0002_candidates.upgrade)
+LADDER: tuple[Step, ...] = (
+    m0001_initial.upgrade,
+    m0002_candidates.upgrade,
+    m0003_exchange.upgrade,
+)
 CURRENT_VERSION = len(LADDER)

@@ -1,0 +1,462 @@
+"""Score bundles: the assessor signs a snapshot; the coordinator verifies and files each one.
+
+Every bundle ends as exactly one of accepted, duplicate, superseded, held or rejected
+(domain/bundle_rules.py). One import of one file is one transaction with its audit
+entry, so a crash leaves a bundle either fully in or not at all, and re-running the
+import is safe (the second run finds a duplicate).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import func, select
+
+from ovop_desktop import __version__
+from ovop_desktop.data import audit
+from ovop_desktop.data.db import Store
+from ovop_desktop.data.models import (
+    BundleExportRow,
+    BundleRow,
+    CandidateRow,
+    PackageReceivedRow,
+    RoundRow,
+)
+from ovop_desktop.data.schema import now_iso
+from ovop_desktop.domain.bundle_rules import Known, Outcome, classify
+from ovop_desktop.domain.rubric import parse_rubric
+from ovop_desktop.domain.strict_json import JsonError, canonical_bytes, loads_strict
+from ovop_desktop.errors import NotFoundError, UserFacingError
+from ovop_desktop.i18n import _
+from ovop_desktop.services.assessors import AssessorService
+from ovop_desktop.services.atomic import atomic_write, fsync_dir
+from ovop_desktop.services.container import (
+    PAYLOAD_BUNDLE,
+    Rejected,
+    build_container,
+    open_container,
+)
+from ovop_desktop.services.identity import PublicIdentity
+from ovop_desktop.services.scoring import FINISHED, IN_PROGRESS, ScoringService
+
+MAX_BUNDLE_BYTES = 200_000_000
+BATCH = 100  # bundles committed together
+SHEET_STATUSES = (IN_PROGRESS, FINISHED)
+
+
+@dataclass(frozen=True)
+class ExportInfo:
+    path: Path
+    seq: int
+    sheets: int
+    scores: int
+    manifest_sha256: str
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    file: str
+    status: Outcome
+    reason: str
+    assessor: str
+    seq: int | None
+    sheets: int = 0
+    scores: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {"file": self.file, "status": self.status.value, "reason": self.reason,
+                "assessor": self.assessor, "seq": self.seq, "sheets": self.sheets,
+                "scores": self.scores}
+
+
+# -- assessor side -------------------------------------------------------------------
+
+
+def export_bundle(store: Store, scoring: ScoringService, actor: str, out: Path,
+                  key: Ed25519PrivateKey, me: PublicIdentity) -> ExportInfo:
+    """Sign the current snapshot of every sheet; verify the written file before saying so."""
+    with store.write() as s:
+        received = s.execute(select(PackageReceivedRow).order_by(
+            PackageReceivedRow.seq.desc()).limit(1)).scalar()
+        if received is None:
+            raise UserFacingError(_("Import the coordinator's assignment package first: a bundle "
+                                    "belongs to a round."))
+        round_row = s.get(RoundRow, received.round_id)
+        last = s.execute(select(BundleExportRow).order_by(BundleExportRow.seq.desc())
+                         .limit(1)).scalar()
+        seq = (last.seq + 1) if last else 1
+        sheets = scoring.snapshot(round_row.id)
+        body = {"format": 1, "sheets": [
+            {"candidate": sh.candidate_uid, "commodity": sh.commodity, "status": sh.status,
+             "note": sh.note, "scores": [{"criterion": c, "level": lv, "note": n}
+                                         for c, lv, n in sh.scores]} for sh in sheets]}
+        manifest = {
+            "format": 1, "kind": "score-bundle", "app_version": __version__,
+            "bundle_id": str(uuid.uuid4()), "assessor_key": me.key_id, "assessor_name": me.name,
+            "seq": seq, "prev": last.manifest_sha256 if last else None, "round": round_row.uid,
+            "rubrics": {link.commodity: link.rubric.sha256 for link in round_row.commodities},
+            "created_at": now_iso(),
+        }
+        data = build_container(PAYLOAD_BUNDLE, manifest,
+                               {"scores.json": canonical_bytes(body)}, key)
+        atomic_write(Path(out), data)
+        try:  # read back from the medium: a bad USB stick fails here, not at the coordinator
+            verified = open_container(Path(out).read_bytes(), {PAYLOAD_BUNDLE},
+                                      lambda k, _e: me.public_key_raw if k == me.key_id else None)
+        except (OSError, Rejected) as exc:
+            Path(out).unlink(missing_ok=True)  # never leave an unrecorded bundle behind
+            raise UserFacingError(_("The bundle written to {path} does not read back correctly "
+                                    "({reason}); it was not counted. Try another medium.")
+                                  .format(path=out, reason=exc)) from None
+        s.add(BundleExportRow(seq=seq, bundle_id=manifest["bundle_id"],
+                              manifest_sha256=verified.manifest_sha256, round_id=round_row.id,
+                              file_name=Path(out).name[:300], exported_at=manifest["created_at"]))
+        n_scores = sum(len(sh.scores) for sh in sheets)
+        audit.append(s, actor, "bundle.export", "round", round_row.id,
+                     {"seq": seq, "sheets": len(sheets), "scores": n_scores,
+                      "manifest_sha256": verified.manifest_sha256})
+        return ExportInfo(Path(out), seq, len(sheets), n_scores, verified.manifest_sha256)
+
+
+# -- coordinator side ----------------------------------------------------------------
+
+
+class _Reject(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class BundleService:
+    def __init__(self, store: Store, actor: Callable[[], str], assessors: AssessorService,
+                 evidence_dir: Path) -> None:
+        self._store = store
+        self._actor = actor
+        self._assessors = assessors
+        self._evidence = evidence_dir
+        self._unsynced: list[Path] = []
+
+    def import_files(self, paths: Iterable[Path], *, dry_run: bool = False,
+                     progress: Callable[[int, int], None] | None = None,
+                     should_stop: Callable[[], bool] | None = None) -> list[ImportOutcome]:
+        """Import files (a folder stands for its .zip files), committing in groups.
+
+        Each bundle, with its audit entry, is all-or-nothing; the group commits
+        together (one fsync instead of one per file). A crash loses at most the
+        group in progress, and running the import again is safe.
+        """
+        files = _expand(paths)
+        outcomes: list[ImportOutcome] = []
+        cache = _RunCache()
+        for start in range(0, len(files), BATCH):
+            stop = False
+            with self._session(dry_run) as s:
+                for path in files[start:start + BATCH]:
+                    if should_stop and should_stop():
+                        stop = True
+                        break
+                    outcomes.append(self._import_one(s, path, dry_run, cache))
+                    if progress:
+                        progress(len(outcomes), len(files))
+                self._sync_evidence()
+            if stop:
+                break
+        return outcomes
+
+    def import_file(self, path: Path, *, dry_run: bool = False) -> ImportOutcome:
+        """Verify, classify and (unless dry run) file one bundle in one transaction."""
+        with self._session(dry_run) as s:
+            outcome = self._import_one(s, Path(path), dry_run, _RunCache())
+            self._sync_evidence()
+            return outcome
+
+    def _session(self, dry_run: bool):  # type: ignore[no-untyped-def]
+        return self._store.read() if dry_run else self._store.write()
+
+    def _import_one(self, s, path: Path, dry_run: bool, cache: _RunCache) -> ImportOutcome:  # type: ignore[no-untyped-def]
+        path = Path(path)
+        try:
+            data = _read(path)
+        except _Reject as exc:
+            return self._record_rejection(s, path, b"", "", None, exc.reason, dry_run)
+
+        def lookup(keyid: str, _embedded: bytes | None) -> bytes | None:
+            # Never trust a key just because it came along: only the registry's.
+            found = cache.assessor(keyid, self._assessors.by_key)
+            return found.public_key if found else None
+
+        try:
+            verified = open_container(data, {PAYLOAD_BUNDLE}, lookup)
+        except Rejected as exc:
+            return self._record_rejection(s, path, data, "", None, exc.message, dry_run)
+        assessor = cache.assessor(verified.key_id, self._assessors.by_key)
+        assert assessor is not None  # lookup only returns keys of enrolled assessors
+        try:
+            return self._file(s, path, data, verified, assessor, dry_run, cache)
+        except _Reject as exc:
+            seq = verified.manifest.get("seq")
+            return self._record_rejection(s, path, data, assessor.name,
+                                          seq if isinstance(seq, int) else None, exc.reason,
+                                          dry_run, assessor.id, verified.key_id)
+
+    def _file(self, s, path: Path, data: bytes, verified, assessor, dry_run: bool,  # type: ignore[no-untyped-def]
+              cache: _RunCache) -> ImportOutcome:
+        """Checks first, writes last: a _Reject raised here leaves nothing behind."""
+        manifest = verified.manifest
+        seq, prev, round_uid, rubrics = _manifest_fields(manifest)
+        sheets = _sheets(verified.files.get("scores.json", b""))
+        known_round = cache.round(s, round_uid)
+        if known_round is None:
+            raise _Reject(_("for another round (not one of this coordinator's rounds)"))
+        round_id, expected, uids = known_round
+        for commodity, sha in rubrics.items():
+            if commodity not in expected or expected[commodity][0] != sha:
+                raise _Reject(_("scored against an unknown rubric version for {c}").format(
+                    c=commodity))
+        rows = _resolve(uids, sheets, {c: crit for c, (_sha, crit) in expected.items()})
+        known = [Known(b.seq, b.manifest_sha256, Outcome(b.status)) for b in s.execute(
+            select(BundleRow).where(BundleRow.key_id == verified.key_id,
+                                    BundleRow.status != Outcome.REJECTED.value)).scalars()
+                 if b.seq is not None]
+        decision = classify(seq, prev, verified.manifest_sha256, known,
+                            assessor.revoked_through_seq)
+        n_scores = sum(len(r[3]) for r in rows)
+        outcome = ImportOutcome(path.name, decision.outcome, decision.reason, assessor.name,
+                                seq, len(rows), n_scores)
+        if dry_run or decision.outcome is Outcome.DUPLICATE:
+            return outcome  # nothing was added: the transaction commits empty
+        bundle = BundleRow(
+            assessor_id=assessor.id, round_id=round_id, key_id=verified.key_id, seq=seq,
+            bundle_id=str(manifest.get("bundle_id", ""))[:36],
+            manifest_sha256=verified.manifest_sha256, prev=prev or "",
+            file_sha256=self._keep(data), file_name=path.name[:300],
+            status=decision.outcome.value, reason=decision.reason, sheets=len(rows),
+            scores=n_scores, imported_at=now_iso(), decided_by="")
+        s.add(bundle)
+        s.flush()
+        _store_scores(s, bundle.id, rows)
+        audit.append(s, self._actor(), "bundle.import", "bundle", bundle.id,
+                     {"file": path.name, "status": decision.outcome.value, "seq": seq,
+                      "assessor": assessor.id, "reason": decision.reason,
+                      "manifest_sha256": verified.manifest_sha256})
+        if decision.outcome is Outcome.ACCEPTED:
+            self._release_linked(s, verified.key_id, assessor.revoked_through_seq)
+        return outcome
+
+    def _release_linked(self, s, key: str, revoked_through: int | None) -> None:  # type: ignore[no-untyped-def]
+        """Bundles held for a gap the new bundle fills are accepted now (arrival order is free)."""
+        rows = list(s.execute(select(BundleRow).where(
+            BundleRow.key_id == key, BundleRow.status != Outcome.REJECTED.value)
+            .order_by(BundleRow.seq)).scalars())
+        for held in [r for r in rows if r.status == Outcome.HELD.value and not r.decided_by]:
+            known = [Known(r.seq, r.manifest_sha256, Outcome(r.status)) for r in rows
+                     if r.id != held.id and r.seq is not None]
+            again = classify(held.seq, held.prev or None, held.manifest_sha256, known,
+                             revoked_through)
+            if again.outcome in (Outcome.ACCEPTED, Outcome.SUPERSEDED):
+                held.status, held.reason = again.outcome.value, _(
+                    "the missing bundle arrived; the chain is complete")
+                audit.append(s, self._actor(), "bundle.release", "bundle", held.id,
+                             {"status": held.status})
+        s.flush()
+
+    def _record_rejection(self, s, path: Path, data: bytes, assessor: str, seq: int | None,  # type: ignore[no-untyped-def]
+                          reason: str, dry_run: bool, assessor_id: int | None = None,
+                          key: str = "") -> ImportOutcome:
+        """A rejected file is filed (the only thing written) so the secretariat can follow up."""
+        outcome = ImportOutcome(path.name, Outcome.REJECTED, reason, assessor, seq)
+        if dry_run:
+            return outcome
+        row = BundleRow(assessor_id=assessor_id, round_id=None, key_id=key, seq=seq,
+                        bundle_id="", manifest_sha256="", prev="",
+                        file_sha256=self._keep(data) if data else "",
+                        file_name=path.name[:300], status=Outcome.REJECTED.value,
+                        reason=reason, sheets=0, scores=0, imported_at=now_iso(),
+                        decided_by="")
+        s.add(row)
+        s.flush()
+        audit.append(s, self._actor(), "bundle.import", "bundle", row.id,
+                     {"file": path.name, "status": "rejected", "reason": reason})
+        return outcome
+
+    def _keep(self, data: bytes) -> str:
+        """Keep the raw file as evidence, content-addressed (idempotent on re-import).
+
+        Written now, made durable in `_sync_evidence` just before the transaction that
+        refers to it commits: one directory fsync per group instead of one per file.
+        """
+        digest = hashlib.sha256(data).hexdigest()
+        target = self._evidence / f"{digest}.zip"
+        if not target.exists():
+            self._evidence.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(".part")
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, target)
+            self._unsynced.append(target)
+        return digest
+
+    def _sync_evidence(self) -> None:
+        if not self._unsynced:
+            return
+        for path in self._unsynced:
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())
+        fsync_dir(self._evidence)
+        self._unsynced.clear()
+
+    def decide(self, bundle_id: int, accept: bool, reason: str) -> Outcome:
+        """The coordinator's decision on a held bundle (after checking with the assessor)."""
+        reason = " ".join(reason.split())
+        if not reason:
+            raise UserFacingError(_("Give the reason for the decision."))
+        with self._store.write() as s:
+            row = s.get(BundleRow, bundle_id)
+            if row is None:
+                raise NotFoundError(_("There is no bundle with id {id}.").format(id=bundle_id))
+            if row.status != Outcome.HELD.value:
+                raise UserFacingError(_("Only held bundles wait for a decision."))
+            row.status = (Outcome.ACCEPTED if accept else Outcome.REJECTED).value
+            row.reason, row.decided_by = reason, self._actor()
+            audit.append(s, self._actor(), "bundle.decide", "bundle", bundle_id,
+                         {"status": row.status, "reason": reason})
+            return Outcome(row.status)
+
+    def list(self) -> list[BundleRow]:
+        with self._store.read() as s:
+            return list(s.execute(select(BundleRow).order_by(BundleRow.id)).scalars())
+
+
+def _expand(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; a folder stands for the .zip files directly in it."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        out += sorted(p.glob("*.zip")) if p.is_dir() else [p]
+    return out
+
+
+def _read(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BUNDLE_BYTES:
+            raise _Reject(_("the file is too large ({size} bytes)").format(size=size))
+        with open(path, "rb") as fh:
+            return fh.read(MAX_BUNDLE_BYTES + 1)
+    except OSError as exc:
+        raise _Reject(_("the file cannot be read ({reason})").format(
+            reason=exc.strerror or exc)) from None
+
+
+def _manifest_fields(m: dict[str, Any]) -> tuple[int, str | None, str, dict[str, str]]:
+    seq, prev, round_uid, rubrics = m.get("seq"), m.get("prev"), m.get("round"), m.get("rubrics")
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+        raise _Reject(_("malformed manifest: seq"))
+    if prev is not None and not (isinstance(prev, str) and len(prev) == 64):
+        raise _Reject(_("malformed manifest: prev"))
+    if not isinstance(round_uid, str) or not isinstance(rubrics, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in rubrics.items()):
+        raise _Reject(_("malformed manifest: round or rubrics"))
+    return seq, prev, round_uid, rubrics
+
+
+def _sheets(raw: bytes) -> list[dict[str, Any]]:
+    try:
+        body = loads_strict(raw, max_bytes=MAX_BUNDLE_BYTES)
+    except JsonError as exc:
+        raise _Reject(_("malformed scores ({reason})").format(reason=exc)) from None
+    if not isinstance(body, dict) or body.get("format") != 1 or not isinstance(
+            body.get("sheets"), list):
+        raise _Reject(_("malformed scores: unknown format"))
+    return body["sheets"]
+
+
+# (round id, {commodity: (rubric sha256, criterion ids)}, {candidate uid: candidate id})
+RoundFacts = tuple[int, dict[str, tuple[str, frozenset[str]]], dict[str, int]]
+
+
+class _RunCache:
+    """What stays the same during one import run: enrolled keys, rounds, rubrics, candidates."""
+
+    def __init__(self) -> None:
+        self._assessors: dict[str, Any] = {}
+        self._rounds: dict[str, Any] = {}
+
+    def assessor(self, keyid: str, fetch: Callable[[str], Any]) -> Any:
+        if keyid not in self._assessors:
+            self._assessors[keyid] = fetch(keyid)
+        return self._assessors[keyid]
+
+    def round(self, s, uid: str) -> RoundFacts | None:  # type: ignore[no-untyped-def]
+        """(round id, {commodity: (rubric sha256, criterion ids)}, {candidate uid: id})."""
+        if uid not in self._rounds:
+            row = s.execute(select(RoundRow).where(RoundRow.uid == uid)).scalar()
+            if row is None:
+                self._rounds[uid] = None
+            else:
+                rubrics = {link.commodity: (link.rubric.sha256, frozenset(
+                    c.id for _a, c in parse_rubric(link.rubric.content.encode()).criteria()))
+                    for link in row.commodities}
+                uids = dict(s.execute(select(CandidateRow.uid, CandidateRow.id).where(
+                    CandidateRow.round_id == row.id)).all())
+                self._rounds[uid] = (row.id, rubrics, uids)
+        return self._rounds[uid]
+
+
+def _resolve(uids: dict[str, int], sheets: list[Any],
+             criteria: dict[str, frozenset[str]]) -> list[tuple]:  # type: ignore[type-arg]
+    """Check every sheet against the round; map candidate uids to local ids.
+
+    The values come from signed but still untrusted JSON: any type may stand anywhere,
+    so every lookup is guarded by a type check (a list is not hashable, an int not
+    iterable), and any surprise is a rejection, never an exception.
+    """
+    rows, seen = [], set()
+    for sheet in sheets:
+        if not isinstance(sheet, dict):
+            raise _Reject(_("malformed scores: a sheet is not an object"))
+        uid, commodity, status = sheet.get("candidate"), sheet.get("commodity"), sheet.get("status")
+        if not isinstance(uid, str) or uid not in uids or uid in seen:
+            raise _Reject(_("scores for an unknown or repeated candidate"))
+        allowed = criteria.get(commodity) if isinstance(commodity, str) else None
+        items, note = sheet.get("scores", []), sheet.get("note", "")
+        if allowed is None or status not in SHEET_STATUSES or not isinstance(items, list) \
+                or not isinstance(note, str):
+            raise _Reject(_("malformed scores: commodity, status, scores or note"))
+        seen.add(uid)
+        scores, given = [], set()
+        for item in items:
+            criterion = item.get("criterion") if isinstance(item, dict) else None
+            level, text = (item.get("level"), item.get("note", "")) if criterion else (None, "")
+            if not isinstance(criterion, str) or criterion not in allowed or criterion in given \
+                    or type(level) is not int or not 1 <= level <= 3 or not isinstance(text, str):
+                raise _Reject(_("malformed scores: criterion, level or note"))
+            given.add(criterion)
+            scores.append((criterion, level, text[:2000]))
+        rows.append((uids[uid], status, note[:2000], scores))
+    return rows
+
+
+def _store_scores(s, bundle_id: int, rows: list[tuple]) -> None:  # type: ignore[no-untyped-def]
+    """Plain executemany on the session's connection: half a million rows must stay cheap."""
+    if not rows:
+        return
+    conn = s.connection()
+    conn.exec_driver_sql(
+        "INSERT INTO received_sheet (bundle_id, candidate_id, status, note) VALUES (?, ?, ?, ?)",
+        [(bundle_id, cid, st, note) for cid, st, note, _sc in rows])
+    conn.exec_driver_sql(
+        "INSERT INTO received_score (bundle_id, candidate_id, criterion_id, level, note) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(bundle_id, cid, c, lv, n) for cid, _st, _note, sc in rows for c, lv, n in sc])
+
+
+def last_export_seq(store: Store) -> int:
+    with store.read() as s:
+        return int(s.execute(select(func.max(BundleExportRow.seq))).scalar() or 0)

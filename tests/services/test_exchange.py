@@ -1,0 +1,304 @@
+"""The signed exchange between two real profiles, and every attack the issue lists."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import sys
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from exchange_fixtures import ASSESSOR_PASS, FAST_KDF, Exchange, make_exchange  # noqa: E402
+
+from ovop_desktop.domain.bundle_rules import Outcome  # noqa: E402
+from ovop_desktop.errors import UserFacingError  # noqa: E402
+from ovop_desktop.services import identity  # noqa: E402
+from ovop_desktop.services.container import PAYLOAD_BUNDLE, build_container  # noqa: E402
+from ovop_desktop.services.signing import key_id  # noqa: E402
+
+
+@pytest.fixture
+def ex(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Exchange]:
+    monkeypatch.setattr(identity, "KDF_PARAMS", FAST_KDF)
+    exchange = make_exchange(tmp_path)
+    round_ = exchange.coordinator.current_round()
+    assert round_ is not None
+    ids = [c.id for c in exchange.coordinator.candidates.summaries(round_.id)[:3]]
+    exchange.receive(exchange.package(ids))
+    try:
+        yield exchange
+    finally:
+        exchange.coordinator.close()
+        exchange.assessor.close()
+
+
+def _state(ex: Exchange) -> list[tuple]:
+    """What a result depends on: the bundles filed and the scores they carry."""
+    with sqlite3.connect(ex.coordinator.paths.database) as conn:
+        return conn.execute("SELECT b.status, b.seq, count(r.level) FROM bundle b LEFT JOIN "
+                            "received_score r ON r.bundle_id = b.id GROUP BY b.id").fetchall()
+
+
+def _import(ex: Exchange, path: Path) -> tuple[Outcome, str]:
+    (outcome,) = ex.coordinator.bundles.import_files([path])
+    return outcome.status, outcome.reason
+
+
+def test_whole_exchange_carries_scores(ex: Exchange) -> None:
+    first = ex.local_candidates()[0]
+    ex.assessor.scoring.set_score(first, "A1", 3, "bahan baku lokal")
+    ex.assessor.scoring.set_score(first, "B2", 2)
+    path, info = ex.bundle()
+    assert (info.seq, info.sheets, info.scores) == (1, 1, 2)
+    assert _import(ex, path)[0] is Outcome.ACCEPTED
+    assert _state(ex) == [("accepted", 1, 2)]
+
+
+def test_an_empty_snapshot_is_a_valid_first_bundle(ex: Exchange) -> None:
+    path, info = ex.bundle()
+    assert info.sheets == 0 and _import(ex, path)[0] is Outcome.ACCEPTED
+
+
+def test_same_bundle_twice_is_a_duplicate_and_changes_nothing(ex: Exchange) -> None:
+    path, _ = ex.bundle()
+    _import(ex, path)
+    before = _state(ex)
+    assert _import(ex, path)[0] is Outcome.DUPLICATE
+    assert _state(ex) == before
+
+
+def test_older_after_newer_is_superseded(ex: Exchange) -> None:
+    one, _ = ex.bundle()
+    two, _ = ex.bundle()
+    assert _import(ex, two)[0] is Outcome.HELD  # gap: 1 has not arrived
+    assert _import(ex, one)[0] is Outcome.ACCEPTED
+    assert [s for s, _q, _n in _state(ex)] == ["accepted", "accepted"]  # 2 released
+    three, _ = ex.bundle()
+    _import(ex, three)
+    one_again = ex.folder / "copy-of-1.zip"
+    one_again.write_bytes(one.read_bytes())
+    assert _import(ex, one_again)[0] is Outcome.DUPLICATE
+
+
+def test_old_bundle_after_newer_is_kept_as_evidence(ex: Exchange) -> None:
+    one, _ = ex.bundle()
+    two, _ = ex.bundle()
+    three, _ = ex.bundle()
+    for p in (one, three):
+        _import(ex, p)
+    assert _import(ex, three)[0] is Outcome.DUPLICATE
+    status, reason = _import(ex, two)
+    assert status in (Outcome.SUPERSEDED, Outcome.ACCEPTED)
+
+
+def _forge(ex: Exchange, key: Ed25519PrivateKey, **changes: object) -> Path:
+    """A bundle built outside the app (another key, another round, a replayed seq …)."""
+    me = ex.assessor_me
+    round_ = ex.assessor.current_round()
+    assert round_ is not None
+    manifest = {"format": 1, "kind": "score-bundle", "bundle_id": "x" * 36,
+                "assessor_key": me.key_id, "seq": 1, "prev": None,
+                "round": ex.coordinator.current_round().uid,  # type: ignore[union-attr]
+                "rubrics": {rc.commodity.value: rc.rubric_sha256 for rc in round_.commodities},
+                "created_at": "2024-08-20T10:00:00+00:00"}
+    manifest.update(changes)
+    body = json.dumps({"format": 1, "sheets": []}).encode()
+    path = ex.folder / f"forged-{len(list(ex.folder.iterdir()))}.zip"
+    path.write_bytes(build_container(PAYLOAD_BUNDLE, manifest, {"scores.json": body}, key))
+    return path
+
+
+def _assessor_key(ex: Exchange) -> Ed25519PrivateKey:
+    return identity.unlock(ex.assessor.paths.keys, ASSESSOR_PASS)
+
+
+def test_unknown_signer_is_rejected_and_only_the_rejection_is_filed(ex: Exchange) -> None:
+    status, reason = _import(ex, _forge(ex, Ed25519PrivateKey.generate()))
+    assert status is Outcome.REJECTED
+    assert _state(ex) == [("rejected", None, 0)]
+
+
+def test_revoked_key_is_held(ex: Exchange) -> None:
+    one, _ = ex.bundle()
+    _import(ex, one)
+    ex.coordinator.assessors.revoke(ex.assessor_id, 1)
+    two, _ = ex.bundle()
+    assert _import(ex, two)[0] is Outcome.HELD
+
+
+def test_another_round_and_another_rubric_are_rejected(ex: Exchange) -> None:
+    key = _assessor_key(ex)
+    assert _import(ex, _forge(ex, key, round="00000000-0000-0000-0000-000000000000"))[0] \
+        is Outcome.REJECTED
+    assert _import(ex, _forge(ex, key, rubrics={"kain_batik": "0" * 64}))[0] is Outcome.REJECTED
+
+
+def test_equivocation_two_bundles_with_one_seq_are_held(ex: Exchange) -> None:
+    one, _ = ex.bundle()
+    _import(ex, one)
+    two, _ = ex.bundle()
+    _import(ex, two)
+    key = _assessor_key(ex)
+    other = _forge(ex, key, seq=2, prev=None, bundle_id="y" * 36)
+    status, reason = _import(ex, other)
+    assert status is Outcome.HELD and "2" in reason
+
+
+def test_fast_forward_with_a_broken_chain_is_held(ex: Exchange) -> None:
+    one, _ = ex.bundle()
+    _import(ex, one)
+    jump = _forge(ex, _assessor_key(ex), seq=10**9, prev="f" * 64)
+    assert _import(ex, jump)[0] is Outcome.HELD
+    two, _ = ex.bundle()
+    assert _import(ex, two)[0] is Outcome.ACCEPTED  # the genuine next one still goes in
+
+
+@pytest.mark.parametrize("damage", ["truncate", "empty", "flip", "extra-member"])
+def test_damaged_files_are_rejected(ex: Exchange, damage: str) -> None:
+    path, _ = ex.bundle()
+    data = path.read_bytes()
+    if damage == "truncate":
+        data = data[: len(data) // 2]
+    elif damage == "empty":
+        data = b""
+    elif damage == "flip":
+        data = data[:200] + bytes([data[200] ^ 0x01]) + data[201:]
+    else:
+        buffer = io.BytesIO(data)
+        with zipfile.ZipFile(buffer, "a") as z:
+            z.writestr("photos/" + "0" * 64 + ".jpg", b"x")
+        data = buffer.getvalue()
+    path.write_bytes(data)
+    assert _import(ex, path)[0] is Outcome.REJECTED
+    assert [s for s, _q, _n in _state(ex)] == ["rejected"]
+
+
+def test_crash_mid_import_leaves_nothing_and_the_rerun_works(
+        ex: Exchange, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ovop_desktop.services import bundles
+
+    ex.assessor.scoring.set_score(ex.local_candidates()[0], "A1", 2)
+    path, _ = ex.bundle()
+
+    def die(*_a: object) -> None:
+        raise KeyboardInterrupt  # stands for the power going off mid-transaction
+
+    monkeypatch.setattr(bundles, "_store_scores", die)
+    with pytest.raises(KeyboardInterrupt):
+        ex.coordinator.bundles.import_files([path])
+    assert _state(ex) == []
+    monkeypatch.undo()
+    assert _import(ex, path)[0] is Outcome.ACCEPTED
+    assert _state(ex) == [("accepted", 1, 1)]
+
+
+def test_package_from_another_key_is_refused_after_pinning(ex: Exchange, tmp_path: Path) -> None:
+    stranger = tmp_path / "stranger"
+    from ovop_desktop.services.workspace import Workspace
+
+    with Workspace.open(stranger) as other:
+        from ovop_desktop.services.demo import build_demo
+
+        build_demo(other)
+        me = identity.create_identity(other.paths.keys, "kunci-palsu-123", "Palsu", "")
+        card = tmp_path / "c.json"
+        identity.write_card(card, ex.assessor_me, "assessor", {})
+        aid = other.assessors.enrol(card, ex.assessor_me.fingerprint, "X", "other").id
+        round_ = other.current_round()
+        assert round_ is not None
+        out = tmp_path / "evil.zip"
+        other.packages.export(round_.id, aid, out, identity.unlock(other.paths.keys,
+                                                                   "kunci-palsu-123"), me)
+    with pytest.raises(UserFacingError):
+        ex.assessor.packages.import_package(out, None)
+    with pytest.raises(UserFacingError):
+        ex.assessor.packages.import_package(out, me.fingerprint)
+
+
+def test_first_package_needs_the_matching_fingerprint(ex: Exchange, tmp_path: Path) -> None:
+    from ovop_desktop.domain.profile import Role
+    from ovop_desktop.services.workspace import Workspace
+
+    package = ex.package([])
+    with Workspace.open(tmp_path / "fresh") as fresh:
+        fresh.profile.init(Role.ASSESSOR, "Baru", "")
+        with pytest.raises(UserFacingError):
+            fresh.packages.import_package(package, None)
+        wrong = ex.assessor_me.fingerprint  # a real fingerprint, just not the coordinator's
+        with pytest.raises(UserFacingError):
+            fresh.packages.import_package(package, wrong)
+        assert fresh.packages.pinned() is None
+        fresh.packages.import_package(package, ex.coord_me.fingerprint)
+        assert fresh.packages.pinned() is not None
+
+
+def test_newer_package_keeps_scores(ex: Exchange) -> None:
+    first = ex.local_candidates()[0]
+    ex.assessor.scoring.set_score(first, "A1", 3)
+    round_ = ex.coordinator.current_round()
+    assert round_ is not None
+    more = [c.id for c in ex.coordinator.candidates.summaries(round_.id)[3:5]]
+    ex.receive(ex.package(more, "paket-2.zip"))
+    assert len(ex.local_candidates()) == 5
+    sheets = ex.assessor.scoring.snapshot(ex.assessor.current_round().id)  # type: ignore[union-attr]
+    assert sheets[0].scores == (("A1", 3, ""),)
+    with pytest.raises(UserFacingError):  # an old package again changes nothing
+        ex.receive(ex.folder / "paket.zip")
+
+
+def test_enrolment_refuses_a_card_whose_fingerprint_was_not_confirmed(ex: Exchange) -> None:
+    card = ex.folder / "card2.json"
+    raw = Ed25519PrivateKey.generate().public_key().public_bytes_raw()
+    other = identity.PublicIdentity("Lain", "", raw, key_id(raw), "2024-01-01")
+    identity.write_card(card, other, "assessor", {})
+    with pytest.raises(UserFacingError):
+        ex.coordinator.assessors.enrol(card, ex.assessor_me.fingerprint, "Budi", "phone")
+    assert len(ex.coordinator.assessors.list()) == 1
+
+
+def test_wrong_passphrase(ex: Exchange) -> None:
+    with pytest.raises(UserFacingError):
+        identity.unlock(ex.assessor.paths.keys, "bukan-ini-sandinya")
+
+
+def test_audit_chain_covers_the_exchange(ex: Exchange) -> None:
+    path, _ = ex.bundle()
+    _import(ex, path)
+    from ovop_desktop.services.maintenance import check_database, recent_audit
+
+    assert check_database(ex.coordinator.store).audit_first_bad_seq is None
+    actions = {e.action for e in recent_audit(ex.coordinator.store)}
+    assert {"assessor.enrol", "package.issue", "bundle.import"} <= actions
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(
+        st.sampled_from(["candidate", "commodity", "status", "scores", "criterion", "level",
+                         "note", "x"]), children, max_size=5),
+    max_leaves=12)
+
+
+@given(sheets=st.lists(json_values, max_size=3))
+@settings(max_examples=300, deadline=None)
+def test_scores_of_any_shape_are_rejected_not_crashed(sheets: list) -> None:
+    """Signed-but-hostile content: any JSON value in any place ends in a rejection."""
+    from ovop_desktop.services.bundles import _Reject, _resolve
+
+    uids = {"u1": 1}
+    criteria = {"kain_batik": frozenset({"A1", "A2"})}
+    try:
+        rows = _resolve(uids, sheets, criteria)
+    except _Reject:
+        return
+    for cid, status, note, scores in rows:
+        assert cid == 1 and status in ("in_progress", "finished") and isinstance(note, str)
+        assert all(c in ("A1", "A2") and lv in (1, 2, 3) for c, lv, _n in scores)
