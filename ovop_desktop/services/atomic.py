@@ -58,7 +58,12 @@ def read_capped(path: Path, max_bytes: int) -> bytes:
             raise UserFacingError(_("{path} is too large ({size} bytes; at most {limit}).").format(
                 path=path, size=size, limit=max_bytes))
         with open(path, "rb") as fh:
-            return fh.read(max_bytes + 1)
+            # Not read(max_bytes + 1): Python allocates the requested size up front.
+            data = fh.read(size + 1)
+        if len(data) > max_bytes:  # it grew while we looked
+            raise UserFacingError(_("{path} is too large ({size} bytes; at most {limit}).")
+                                  .format(path=path, size=len(data), limit=max_bytes))
+        return data
     except OSError as exc:
         raise UserFacingError(_("Could not read {path}: {reason}.").format(
             path=path, reason=exc.strerror or exc)) from None

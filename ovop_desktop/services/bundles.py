@@ -348,7 +348,11 @@ def _read(path: Path) -> bytes:
         if size > MAX_BUNDLE_BYTES:
             raise _Reject(_("the file is too large ({size} bytes)").format(size=size))
         with open(path, "rb") as fh:
-            return fh.read(MAX_BUNDLE_BYTES + 1)
+            # Not read(MAX + 1): Python allocates the whole requested size up front.
+            data = fh.read(size + 1)
+        if len(data) > MAX_BUNDLE_BYTES:
+            raise _Reject(_("the file is too large ({size} bytes)").format(size=len(data)))
+        return data
     except OSError as exc:
         raise _Reject(_("the file cannot be read ({reason})").format(
             reason=exc.strerror or exc)) from None

@@ -74,7 +74,7 @@ def read_grid(path: str | os.PathLike[str], *, max_bytes: int = 20_000_000,
                 raise UserFacingError(_(
                     "{name}: this kind of file cannot be read. Save it as .xlsx or .csv.")
                     .format(name=name))
-            return _read_csv(fh.read(max_bytes + 1), name, max_rows)
+            return _read_csv(fh.read(min(size, max_bytes) + 1), name, max_rows)
     except OSError as exc:
         raise UserFacingError(_("Could not read {name}: {reason}.").format(
             name=name, reason=exc.strerror or exc)) from None
