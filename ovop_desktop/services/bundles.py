@@ -221,17 +221,17 @@ class BundleService:
                 raise _Reject(_("scored against an unknown rubric version for {c}").format(
                     c=commodity))
         rows = _resolve(uids, sheets, {c: crit for c, (_sha, crit) in expected.items()})
-        known = [Known(b.seq, b.manifest_sha256, Outcome(b.status)) for b in s.execute(
-            select(BundleRow).where(BundleRow.key_id == verified.key_id,
-                                    BundleRow.status != Outcome.REJECTED.value)).scalars()
-                 if b.seq is not None]
+        known = cache.known(s, verified.key_id)
         decision = classify(seq, prev, verified.manifest_sha256, known,
                             assessor.revoked_through_seq)
         n_scores = sum(len(r[3]) for r in rows)
         outcome = ImportOutcome(path.name, decision.outcome, decision.reason, assessor.name,
                                 seq, len(rows), n_scores)
-        if dry_run or decision.outcome is Outcome.DUPLICATE:
+        if decision.outcome is Outcome.DUPLICATE:
             return outcome  # nothing was added: the transaction commits empty
+        if dry_run:  # later files of the same dry run see this one, as a real run would
+            known.append(Known(seq, verified.manifest_sha256, decision.outcome))
+            return outcome
         bundle = BundleRow(
             assessor_id=assessor.id, round_id=round_id, key_id=verified.key_id, seq=seq,
             bundle_id=str(manifest.get("bundle_id", ""))[:36],
@@ -246,8 +246,10 @@ class BundleService:
                      {"file": path.name, "status": decision.outcome.value, "seq": seq,
                       "assessor": assessor.id, "reason": decision.reason,
                       "manifest_sha256": verified.manifest_sha256})
-        if decision.outcome is Outcome.ACCEPTED:
+        known.append(Known(seq, verified.manifest_sha256, decision.outcome))
+        if decision.outcome is Outcome.ACCEPTED and any(k.outcome is Outcome.HELD for k in known):
             self._release_linked(s, verified.key_id, assessor.revoked_through_seq)
+            cache.forget_known(verified.key_id)  # statuses changed: read them again
         return outcome
 
     def _release_linked(self, s, key: str, revoked_through: int | None) -> None:  # type: ignore[no-untyped-def]
@@ -391,6 +393,20 @@ class _RunCache:
     def __init__(self) -> None:
         self._assessors: dict[str, Any] = {}
         self._rounds: dict[str, Any] = {}
+        self._known: dict[str, list[Known]] = {}
+
+    def known(self, s, key: str) -> list[Known]:  # type: ignore[no-untyped-def]
+        """Bundles on file from this key (the list grows as the run files more)."""
+        if key not in self._known:
+            self._known[key] = [
+                Known(b.seq, b.manifest_sha256, Outcome(b.status)) for b in s.execute(
+                    select(BundleRow).where(BundleRow.key_id == key,
+                                            BundleRow.status != Outcome.REJECTED.value)).scalars()
+                if b.seq is not None]
+        return self._known[key]
+
+    def forget_known(self, key: str) -> None:
+        self._known.pop(key, None)
 
     def assessor(self, keyid: str, fetch: Callable[[str], Any]) -> Any:
         if keyid not in self._assessors:

@@ -302,3 +302,12 @@ def test_scores_of_any_shape_are_rejected_not_crashed(sheets: list) -> None:
     for cid, status, note, scores in rows:
         assert cid == 1 and status in ("in_progress", "finished") and isinstance(note, str)
         assert all(c in ("A1", "A2") and lv in (1, 2, 3) for c, lv, _n in scores)
+
+
+def test_dry_run_reports_what_a_real_run_would(ex: Exchange) -> None:
+    path, _ = ex.bundle()
+    dry = [o.status for o in ex.coordinator.bundles.import_files([path, path], dry_run=True)]
+    assert dry == [Outcome.ACCEPTED, Outcome.DUPLICATE]
+    assert _state(ex) == []
+    real = [o.status for o in ex.coordinator.bundles.import_files([path, path])]
+    assert real == dry
