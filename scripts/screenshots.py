@@ -58,6 +58,44 @@ def find_row(model, predicate, parent: QModelIndex | None = None) -> QModelIndex
     return QModelIndex()
 
 
+def prepare_exchange(folder: Path) -> None:
+    """Demo data plus a real exchange: coordinator key, an enrolled assessor, two bundles."""
+    from ovop_desktop.domain.profile import Role
+    from ovop_desktop.services import identity
+    from ovop_desktop.services.bundles import export_bundle
+    from ovop_desktop.services.demo import build_demo
+    from ovop_desktop.services.workspace import Workspace
+
+    usb = folder.parent / "usb"
+    usb.mkdir(exist_ok=True)
+    with Workspace.open(folder) as coord, Workspace.open(folder.parent / "penilai") as asse:
+        build_demo(coord)
+        me = identity.create_identity(coord.paths.keys, "kunci-demo-123", coord.profile.actor(),
+                                      "Direktorat Jenderal IKMA")
+        asse.profile.init(Role.ASSESSOR, "Dr. Sri Wahyuni", "Yayasan Batik Indonesia")
+        sri = identity.create_identity(asse.paths.keys, "kunci-sri-123", "Dr. Sri Wahyuni",
+                                       "Yayasan Batik Indonesia")
+        identity.write_card(usb / "sri.card.json", sri, "assessor", {})
+        aid = coord.assessors.enrol(usb / "sri.card.json", sri.fingerprint, "Budi Santoso",
+                                    "phone", [], "34").id
+        round_ = coord.current_round()
+        assert round_ is not None
+        batik = [c.id for c in coord.candidates.summaries(round_.id)
+                 if c.commodity.value == "kain_batik" and c.decision.value == "passed"][:4]
+        coord.assessors.assign(round_.id, aid, batik)
+        coord.packages.export(round_.id, aid, usb / "paket.zip",
+                              identity.unlock(coord.paths.keys, "kunci-demo-123"), me)
+        info = asse.packages.import_package(usb / "paket.zip", me.fingerprint)
+        local = [c.id for c in asse.candidates.summaries(info.round_id)]
+        key = identity.unlock(asse.paths.keys, "kunci-sri-123")
+        for criterion, level in (("A1", 3), ("A2", 2), ("B3", 3), ("C4", 3)):
+            asse.scoring.set_score(local[0], criterion, level)
+        export_bundle(asse.store, asse.scoring, "Dr. Sri Wahyuni", usb / "nilai-1.zip", key, sri)
+        asse.scoring.set_score(local[1], "A1", 2)
+        export_bundle(asse.store, asse.scoring, "Dr. Sri Wahyuni", usb / "nilai-2.zip", key, sri)
+        coord.bundles.import_files([usb / "nilai-2.zip", usb / "nilai-1.zip", usb / "nilai-1.zip"])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lang", default="id", choices=["id", "en"])
@@ -66,7 +104,8 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     qt_app = QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
-        app = Application(Path(tmp), language=args.lang, demo_if_empty=True)
+        prepare_exchange(Path(tmp) / "koordinator")
+        app = Application(Path(tmp) / "koordinator", language=args.lang)
         loop = QEventLoop()
         app.ready.connect(loop.quit)
         app.gave_up.connect(lambda error: sys.exit(f"could not open the demo: {error}"))
@@ -100,6 +139,10 @@ def main() -> int:
         screening.tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
         settle(1500)  # the summary is computed on a worker
         save(window, args.out / "screening-summary.png")
+        for page in ("assessors", "bundles", "identity", "audit"):
+            window.show_page(page)
+            settle(800)  # these pages load on workers
+            save(window, args.out / f"{page}.png")
         regions = window.show_page("regions")
         regions.query.setText("Bogor")  # type: ignore[attr-defined]
         save(window, args.out / "regions.png")

@@ -152,7 +152,7 @@ class BundleService:
         together (one fsync instead of one per file). A crash loses at most the
         group in progress, and running the import again is safe.
         """
-        files = _expand(paths)
+        files = expand_paths(paths)
         outcomes: list[ImportOutcome] = []
         cache = _RunCache()
         for start in range(0, len(files), BATCH):
@@ -336,7 +336,7 @@ class BundleService:
             return list(s.execute(select(BundleRow).order_by(BundleRow.id)).scalars())
 
 
-def _expand(paths: Iterable[Path]) -> list[Path]:
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
     """Files as given; a folder stands for the .zip files directly in it."""
     out: list[Path] = []
     for p in map(Path, paths):

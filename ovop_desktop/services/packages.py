@@ -145,7 +145,16 @@ class PackageService:
                 trusted.append(found)
             return found
 
-        verified = open_container(data, {PAYLOAD_PACKAGE}, lookup)
+        try:
+            verified = open_container(data, {PAYLOAD_PACKAGE}, lookup)
+        except Rejected as exc:
+            if exc.code == "unknown_signer":  # say so without naming the signer's key
+                raise UserFacingError(_(
+                    "This package was not signed by the coordinator key this laptop trusts; "
+                    "nothing was imported.") if pinned else _(
+                    "This package was not signed by the key with the fingerprint you typed. "
+                    "Check it with the coordinator again; nothing was imported.")) from None
+            raise
         manifest, body = verified.manifest, _body(verified.files.get("package.json", b""))
         with self._store.write() as s:
             last = int(s.execute(select(func.max(PackageReceivedRow.seq))).scalar() or 0)

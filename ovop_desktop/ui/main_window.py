@@ -49,12 +49,16 @@ class Page:
         return cls(ctx)  # type: ignore[no-any-return]
 
 
-PAGES = (
+PAGES = (  # in the order of the work: set up, register, screen, exchange, check
     Page("home", lambda: _("Home"), "home:HomeView"),
     Page("rounds", lambda: _("Rounds"), "rounds:RoundsView"),
     Page("rubrics", lambda: _("Rubrics"), "rubrics:RubricsView"),
     Page("candidates", lambda: _("Candidates"), "candidates:CandidatesView"),
     Page("screening", lambda: _("Screening"), "screening:ScreeningView", coordinator_only=True),
+    Page("assessors", lambda: _("Assessors"), "assessors:AssessorsView", coordinator_only=True),
+    Page("bundles", lambda: _("Score bundles"), "bundles:BundlesView", coordinator_only=True),
+    Page("identity", lambda: _("Keys and identity"), "identity:IdentityView"),
+    Page("audit", lambda: _("Audit log"), "audit_log:AuditLogView"),
     Page("regions", lambda: _("Regions"), "regions:RegionsView"),
 )
 
@@ -210,7 +214,7 @@ class MainWindow(QMainWindow):
     def event(self, event: QEvent) -> bool:
         if not self._painted and event.type() == QEvent.Type.Paint:
             self._painted = True
-            QTimer.singleShot(0, self.first_painted.emit)  # after this paint completes
+            QTimer.singleShot(0, self, self.first_painted.emit)  # after this paint completes
         return super().event(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -43,3 +43,17 @@ def shots(tmp_path: Path) -> Path:
     folder = Path(os.environ.get("OVOP_SCREENSHOTS") or tmp_path / "screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_gui_thread() -> Iterator[None]:
+    """As the app does (ui/gc_guard.py): never let a collection start on a worker thread,
+    where it could destroy Qt objects. Collect here, on the main thread, after each test."""
+    import gc
+
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.enable()
