@@ -91,6 +91,13 @@ def main() -> int:
           f"in one transaction; {b['accepted']:.0f} accepted; peak Python memory "
           f"{b['peak_mb']:.0f} MB")
 
+    from visits_bench import auto_assignment, score_latency
+
+    p50, p95, worst = score_latency()
+    print(f"{'set a level -> committed (1,000 changes)':<40} p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
+          f"max {worst:.1f} ms (goal p95 <= 30 ms)")
+    print(f"{'auto-assign 1,000 candidates, 60 people':<40} {auto_assignment() * 1000:.0f} ms")
+
     from import_bench import run as run_import
 
     base, ours, accepted = run_import(max(3, args.repeat // 2))

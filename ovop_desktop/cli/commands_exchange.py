@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ovop_desktop.cli import commands_visits
 from ovop_desktop.cli.output import emit_json, emit_lines, emit_table
 from ovop_desktop.errors import NotFoundError, UserFacingError
 from ovop_desktop.i18n import _
@@ -45,6 +46,8 @@ def register(groups: Any) -> None:
     enrol.add_argument("--channel", required=True, choices=["phone", "in-person", "other"])
     enrol.add_argument("--commodities", default="")
     enrol.add_argument("--province", default="")
+    enrol.add_argument("--home", default="", metavar="KABKOTA",
+                       help=_("home kabupaten/kota code (conflict-of-interest rule)"))
     enrol.set_defaults(handler=cmd_enrol)
     acmds.add_parser("list", help=_("list enrolled assessors")).set_defaults(
         handler=cmd_assessors_list)
@@ -65,6 +68,7 @@ def register(groups: Any) -> None:
     aclear.set_defaults(handler=cmd_assign_clear)
     alist = gcmds.add_parser("list", help=_("list assignments"))
     alist.set_defaults(handler=cmd_assign_list)
+    commands_visits.register_assign_auto(gcmds)
 
     pkg = groups.add_parser("package", help=_("assignment packages"))
     pcmds = pkg.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -106,6 +110,7 @@ def register(groups: Any) -> None:
     sfin = scmds.add_parser("finish", help=_("mark a sheet finished"))
     sfin.add_argument("candidate", type=int)
     sfin.set_defaults(handler=cmd_score_finish)
+    commands_visits.register_score_extras(scmds)
 
     aud = groups.add_parser("audit", help=_("the tamper-evident audit log"))
     ucmds = aud.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -190,7 +195,7 @@ def cmd_enrol(args: argparse.Namespace, ctx: Context) -> int:
 
     commodities = [parse_commodity_or_fail(c) for c in args.commodities.split(",") if c.strip()]
     a = ctx.workspace().assessors.enrol(args.card, args.fingerprint, args.confirmed_by,
-                                        args.channel, commodities, args.province)
+                                        args.channel, commodities, args.province, args.home)
     if ctx.json:
         emit_json(_assessor_json(a))
     else:

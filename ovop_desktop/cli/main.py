@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         commands_rounds,
         commands_rubrics,
         commands_setup,
+        commands_visits,
     )
 
     parser = _Parser(prog="ovop", description=_(
@@ -89,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     groups = parser.add_subparsers(dest="group", metavar="GROUP", parser_class=_Parser)
     groups.required = True
     for module in (commands_setup, commands_rounds, commands_rubrics, commands_candidates,
-                   commands_exchange):
+                   commands_exchange, commands_visits):
         module.register(groups)
     _accept_json_anywhere(parser)
     return parser

@@ -196,6 +196,7 @@ class AssessorRow(Base):
     enrolled_at: Mapped[str] = mapped_column(String(40))
     revoked_through_seq: Mapped[int | None] = mapped_column(Integer)
     revoked_at: Mapped[str | None] = mapped_column(String(40))
+    home_region_code: Mapped[str] = mapped_column(String(5), server_default="", default="")
 
 
 class AssignmentRow(Base):
@@ -317,3 +318,40 @@ class ReceivedScoreRow(Base):
     criterion_id: Mapped[str] = mapped_column(String(20), primary_key=True)
     level: Mapped[int] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text)
+
+
+# -- site visits (schema v4) ------------------------------------------------------------
+
+
+class ConflictRow(Base):
+    """A declared conflict of interest (assessor NULL: this laptop's own assessor)."""
+
+    __tablename__ = "conflict"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessor_id: Mapped[int | None] = mapped_column(ForeignKey("assessor.id", ondelete="CASCADE"))
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(Text)
+    declared_by: Mapped[str] = mapped_column(String(200))
+    declared_at: Mapped[str] = mapped_column(String(40))
+
+
+class VisitRow(Base):
+    __tablename__ = "visit"
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id", ondelete="CASCADE"),
+                                              primary_key=True)
+    visit_date: Mapped[str] = mapped_column(String(10))
+
+
+class ScoreHistoryRow(Base):
+    """Every change of a score or of a sheet's status: who, when, old → new, why."""
+
+    __tablename__ = "score_history"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidate.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[str] = mapped_column(String(20))
+    old: Mapped[str] = mapped_column(String(20))
+    new: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(200))
+    ts: Mapped[str] = mapped_column(String(40))

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import delete, select
 
 from ovop_desktop.data import audit
+from ovop_desktop.data.conflicts import conflict_in
 from ovop_desktop.data.db import Store
 from ovop_desktop.data.models import AssessorRow, AssignmentRow, CandidateRow
 from ovop_desktop.data.schema import now_iso
@@ -32,6 +33,7 @@ class Assessor:
     public_key: bytes
     commodities: tuple[Commodity, ...]
     province_code: str
+    home_region_code: str
     confirmed_by: str
     channel: str
     enrolled_at: str
@@ -51,7 +53,8 @@ def _assessor(row: AssessorRow) -> Assessor:
         id=row.id, name=row.name, institution=row.institution, key_id=row.key_id,
         public_key=base64.b64decode(row.public_key),
         commodities=tuple(Commodity(c) for c in row.commodities.split(",") if c),
-        province_code=row.province_code, confirmed_by=row.confirmed_by, channel=row.channel,
+        province_code=row.province_code, home_region_code=row.home_region_code,
+        confirmed_by=row.confirmed_by, channel=row.channel,
         enrolled_at=row.enrolled_at, revoked_through_seq=row.revoked_through_seq)
 
 
@@ -63,7 +66,8 @@ class AssessorService:
         self._regions = regions
 
     def enrol(self, card_path: Path, fingerprint: str, confirmed_by: str, channel: str,
-              commodities: Iterable[Commodity] = (), province_code: str = "") -> Assessor:
+              commodities: Iterable[Commodity] = (), province_code: str = "",
+              home_region_code: str = "") -> Assessor:
         """Register an assessor's key — only with the fingerprint confirmed out of band."""
         card = read_card(Path(card_path))
         try:
@@ -82,6 +86,9 @@ class AssessorService:
             problems.append(_("The channel must be phone, in-person or other."))
         if province_code and self._regions().province(province_code) is None:
             problems.append(_("Unknown province code {code!r}.").format(code=province_code))
+        if home_region_code and self._regions().regency(home_region_code) is None:
+            problems.append(_("Unknown kabupaten/kota code {code!r}.").format(
+                code=home_region_code))
         if problems:
             raise ValidationError(_("The assessor cannot be enrolled:"), problems)
         actor = self._actor()
@@ -95,7 +102,7 @@ class AssessorService:
                 key_id=card.key_id,
                 commodities=",".join(dict.fromkeys(c.value for c in commodities)),
                 province_code=province_code, confirmed_by=" ".join(confirmed_by.split()),
-                channel=channel, enrolled_at=now_iso())
+                channel=channel, enrolled_at=now_iso(), home_region_code=home_region_code)
             s.add(row)
             s.flush()
             audit.append(s, actor, "assessor.enrol", "assessor", row.id,
@@ -149,6 +156,11 @@ class AssessorService:
                     ids=", ".join(map(str, missing))))
             existing = set(self._assigned(s, round_id, assessor_id))
             new = [i for i in ids if i not in existing]
+            conflicted = [(i, r) for i in new if (r := conflict_in(s, assessor_id, i))]
+            if conflicted:
+                raise UserFacingError(_("Not assigned: conflict of interest with candidate "
+                                        "{id} ({reason}).").format(id=conflicted[0][0],
+                                                                   reason=conflicted[0][1]))
             s.add_all(AssignmentRow(round_id=round_id, assessor_id=assessor_id, candidate_id=i)
                       for i in new)
             if new:

@@ -23,9 +23,11 @@ from ovop_desktop import __version__
 from ovop_desktop.data import audit
 from ovop_desktop.data.db import Store
 from ovop_desktop.data.models import (
+    AssessorRow,
     BundleExportRow,
     BundleRow,
     CandidateRow,
+    ConflictRow,
     PackageReceivedRow,
     RoundRow,
 )
@@ -221,11 +223,19 @@ class BundleService:
                 raise _Reject(_("scored against an unknown rubric version for {c}").format(
                     c=commodity))
         rows = _resolve(uids, sheets, {c: crit for c, (_sha, crit) in expected.items()})
+        conflicted = cache.conflicts(s, assessor.id)
+        discarded = [r[0] for r in rows if r[0] in conflicted]
+        rows = [r for r in rows if r[0] not in conflicted]
         known = cache.known(s, verified.key_id)
         decision = classify(seq, prev, verified.manifest_sha256, known,
                             assessor.revoked_through_seq)
         n_scores = sum(len(r[3]) for r in rows)
-        outcome = ImportOutcome(path.name, decision.outcome, decision.reason, assessor.name,
+        reason = decision.reason
+        if discarded:  # a conflicted assessor's scores never count (logged in the audit)
+            reason = "; ".join(filter(None, [reason, _(
+                "scores for {n} candidates discarded: conflict of interest").format(
+                n=len(discarded))]))
+        outcome = ImportOutcome(path.name, decision.outcome, reason, assessor.name,
                                 seq, len(rows), n_scores)
         if decision.outcome is Outcome.DUPLICATE:
             return outcome  # nothing was added: the transaction commits empty
@@ -237,14 +247,15 @@ class BundleService:
             bundle_id=str(manifest.get("bundle_id", ""))[:36],
             manifest_sha256=verified.manifest_sha256, prev=prev or "",
             file_sha256=self._keep(data), file_name=path.name[:300],
-            status=decision.outcome.value, reason=decision.reason, sheets=len(rows),
+            status=decision.outcome.value, reason=reason, sheets=len(rows),
             scores=n_scores, imported_at=now_iso(), decided_by="")
         s.add(bundle)
         s.flush()
         _store_scores(s, bundle.id, rows)
         audit.append(s, self._actor(), "bundle.import", "bundle", bundle.id,
                      {"file": path.name, "status": decision.outcome.value, "seq": seq,
-                      "assessor": assessor.id, "reason": decision.reason,
+                      "assessor": assessor.id, "reason": reason,
+                      "discarded_conflicted": discarded,
                       "manifest_sha256": verified.manifest_sha256})
         known.append(Known(seq, verified.manifest_sha256, decision.outcome))
         if decision.outcome is Outcome.ACCEPTED and any(k.outcome is Outcome.HELD for k in known):
@@ -394,6 +405,7 @@ class _RunCache:
         self._assessors: dict[str, Any] = {}
         self._rounds: dict[str, Any] = {}
         self._known: dict[str, list[Known]] = {}
+        self._conflicts: dict[int, frozenset[int]] = {}
 
     def known(self, s, key: str) -> list[Known]:  # type: ignore[no-untyped-def]
         """Bundles on file from this key (the list grows as the run files more)."""
@@ -404,6 +416,19 @@ class _RunCache:
                                             BundleRow.status != Outcome.REJECTED.value)).scalars()
                 if b.seq is not None]
         return self._known[key]
+
+    def conflicts(self, s, assessor_id: int) -> frozenset[int]:  # type: ignore[no-untyped-def]
+        """Candidates this assessor may not score: declared, or in their home kab/kota."""
+        if assessor_id not in self._conflicts:
+            declared = set(s.execute(select(ConflictRow.candidate_id).where(
+                ConflictRow.assessor_id == assessor_id)).scalars())
+            home = s.execute(select(AssessorRow.home_region_code).where(
+                AssessorRow.id == assessor_id)).scalar()
+            if home:
+                declared |= set(s.execute(select(CandidateRow.id).where(
+                    CandidateRow.region_code == home)).scalars())
+            self._conflicts[assessor_id] = frozenset(declared)
+        return self._conflicts[assessor_id]
 
     def forget_known(self, key: str) -> None:
         self._known.pop(key, None)

@@ -21,12 +21,14 @@ from ovop_desktop.data.models import (
     AssessorRow,
     AssignmentRow,
     CandidateRow,
+    ConflictRow,
     CoordinatorPinRow,
     PackageIssuedRow,
     PackageReceivedRow,
     RoundCommodityRow,
     RoundRow,
     RubricRow,
+    VisitRow,
 )
 from ovop_desktop.data.schema import now_iso
 from ovop_desktop.domain.candidates import CandidateData, EntryKind
@@ -106,8 +108,18 @@ class PackageService:
                           "thresholds": [round_.threshold_3, round_.threshold_2,
                                          round_.threshold_1]},
             }
+            visits = {v.candidate_id: v.visit_date for v in s.execute(
+                select(VisitRow).where(VisitRow.candidate_id.in_([r.id for r in rows]))).scalars()}
+            conflicts = [{"candidate": uid, "reason": reason} for uid, reason in s.execute(
+                select(CandidateRow.uid, ConflictRow.reason).join(
+                    ConflictRow, ConflictRow.candidate_id == CandidateRow.id).where(
+                    ConflictRow.assessor_id == assessor_id,
+                    CandidateRow.round_id == round_id))]
             body = {"format": 1, "rubrics": rubrics,
-                    "candidates": [_candidate_doc(r) for r in rows]}
+                    "candidates": [_candidate_doc(r) | {"visit_date": visits.get(r.id)}
+                                   for r in rows],
+                    # so the assessor's laptop refuses these sheets too
+                    "conflicts": conflicts}
             data = build_container(PAYLOAD_PACKAGE, manifest,
                                    {"package.json": canonical_bytes(body)}, key)
             verified = _write_and_check(Path(out), data, lambda k, _e: me.public_key_raw
@@ -169,6 +181,7 @@ class PackageService:
                                         key_id=verified.key_id, pinned_at=now_iso()))
             round_row = _upsert_round(s, manifest["round"], body["rubrics"])
             count = _upsert_candidates(s, round_row.id, body["candidates"])
+            _store_conflicts(s, body.get("conflicts", []), str(manifest["coordinator"]["name"]))
             s.add(PackageReceivedRow(seq=seq, package_id=str(manifest["package_id"]),
                                      manifest_sha256=verified.manifest_sha256,
                                      round_id=round_row.id, received_at=now_iso()))
@@ -302,5 +315,24 @@ def _upsert_candidates(s, round_id: int, docs: list[Any]) -> int:  # type: ignor
             row.uid = uid
         else:
             candidate_repo.update(s, row, data, "package")
+        visit = doc.get("visit_date")
+        if isinstance(visit, str):
+            s.merge(VisitRow(candidate_id=row.id, visit_date=visit[:10]))
     s.flush()
     return len(docs)
+
+
+def _store_conflicts(s, docs: list[Any], who: str) -> None:  # type: ignore[no-untyped-def]
+    """Conflicts the coordinator recorded for this assessor become this laptop's own."""
+    if not isinstance(docs, list):
+        raise Rejected("malformed", _("The package content is malformed."))
+    for doc in docs:
+        if not isinstance(doc, dict) or not isinstance(doc.get("candidate"), str):
+            raise Rejected("malformed", _("The package content is malformed."))
+        row = s.execute(select(CandidateRow).where(CandidateRow.uid == doc["candidate"])).scalar()
+        if row is None or s.execute(select(ConflictRow).where(
+                ConflictRow.candidate_id == row.id, ConflictRow.assessor_id.is_(None))).first():
+            continue
+        s.add(ConflictRow(assessor_id=None, candidate_id=row.id,
+                          reason=str(doc.get("reason", ""))[:500], declared_by=who[:200],
+                          declared_at=now_iso()))

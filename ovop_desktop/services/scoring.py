@@ -4,18 +4,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 
 from ovop_desktop.data import audit, candidate_repo
+from ovop_desktop.data.conflicts import conflict_in
 from ovop_desktop.data.db import Store
-from ovop_desktop.data.models import CandidateRow, RoundCommodityRow, ScoreRow, ScoreSheetRow
+from ovop_desktop.data.models import (
+    CandidateRow,
+    RoundCommodityRow,
+    ScoreHistoryRow,
+    ScoreRow,
+    ScoreSheetRow,
+)
 from ovop_desktop.data.schema import now_iso
 from ovop_desktop.domain.rubric import LEVELS, Rubric, parse_rubric
 from ovop_desktop.errors import UserFacingError, ValidationError
 from ovop_desktop.i18n import _
 
 IN_PROGRESS, FINISHED = "in_progress", "finished"
+SHEET_COLUMNS = ("candidate_id", "criterion_id", "level", "note")
+
+
+@dataclass(frozen=True)
+class SheetImport:
+    accepted: list[int]  # row numbers stored
+    rejected: list[tuple[int, str]]  # (row number, reason)
+    dry_run: bool
 
 
 @dataclass(frozen=True)
@@ -47,29 +63,46 @@ class ScoringService:
         """Store one level the moment it is given (nothing waits for a save button)."""
         if level not in LEVELS:
             raise ValidationError(_("A level is 1, 2 or 3."))
-        note = " ".join(note.split())
         with self._store.write() as s:
-            row = candidate_repo.require(s, candidate_id)
-            rubric = _rubric_for(s, row)
-            if criterion_id not in {c.id for _a, c in rubric.criteria()}:
-                raise ValidationError(_("The rubric has no criterion {id}.").format(
-                    id=criterion_id))
-            sheet = s.get(ScoreSheetRow, candidate_id)
-            if sheet is not None and sheet.status == FINISHED:
-                raise UserFacingError(_("This sheet is finished; reopen it to change a score."))
-            stamp = now_iso()
-            if sheet is None:
-                s.add(ScoreSheetRow(candidate_id=candidate_id, status=IN_PROGRESS, note="",
-                                    updated_at=stamp))
-            score = s.get(ScoreRow, (candidate_id, criterion_id)) or ScoreRow(
-                candidate_id=candidate_id, criterion_id=criterion_id)
-            score.level, score.note, score.updated_at = level, note, stamp
-            s.add(score)
-            audit.append(s, self._actor(), "score.set", "candidate", candidate_id,
-                         {"criterion": criterion_id, "level": level})
+            self._set(s, candidate_id, criterion_id, level, note, self._actor())
 
-    def finish(self, candidate_id: int, finished: bool = True) -> None:
-        """Mark the sheet finished (every criterion scored) or reopen it."""
+    def _set(self, s, candidate_id: int, criterion_id: str, level: int, note: str,  # type: ignore[no-untyped-def]
+             actor: str) -> None:
+        note = " ".join(note.split())
+        row = candidate_repo.require(s, candidate_id)
+        conflict = conflict_in(s, None, candidate_id)
+        if conflict is not None:
+            raise UserFacingError(_("You have a conflict of interest with this candidate "
+                                    "({reason}); the sheet cannot be opened.").format(
+                                      reason=conflict))
+        rubric = _rubric_for(s, row)
+        if criterion_id not in {c.id for _a, c in rubric.criteria()}:
+            raise ValidationError(_("The rubric has no criterion {id}.").format(id=criterion_id))
+        sheet = s.get(ScoreSheetRow, candidate_id)
+        if sheet is not None and sheet.status == FINISHED:
+            raise UserFacingError(_("This sheet is finished; reopen it to change a score."))
+        stamp = now_iso()
+        if sheet is None:
+            s.add(ScoreSheetRow(candidate_id=candidate_id, status=IN_PROGRESS, note="",
+                                updated_at=stamp))
+        score = s.get(ScoreRow, (candidate_id, criterion_id))
+        old = str(score.level) if score else ""
+        if score is None:
+            score = ScoreRow(candidate_id=candidate_id, criterion_id=criterion_id)
+        elif score.level == level and score.note == note:
+            return  # nothing changed: no history entry, no write
+        score.level, score.note, score.updated_at = level, note, stamp
+        s.add(score)
+        s.add(ScoreHistoryRow(candidate_id=candidate_id, criterion_id=criterion_id, old=old,
+                              new=str(level), note=note, actor=actor, ts=stamp))
+        audit.append(s, actor, "score.set", "candidate", candidate_id,
+                     {"criterion": criterion_id, "level": level})
+
+    def finish(self, candidate_id: int, finished: bool = True, reason: str = "") -> None:
+        """Mark the sheet finished (every criterion scored) or reopen it (with a reason)."""
+        reason = " ".join(reason.split())
+        if not finished and not reason:
+            raise ValidationError(_("Say why the finished sheet is reopened."))
         with self._store.write() as s:
             row = candidate_repo.require(s, candidate_id)
             sheet = s.get(ScoreSheetRow, candidate_id)
@@ -80,11 +113,93 @@ class ScoringService:
                 if sheet is None or wanted - given:
                     raise UserFacingError(_("{n} criteria are not scored yet.").format(
                         n=len(wanted - given)))
+            if not finished and (sheet is None or sheet.status != FINISHED):
+                raise UserFacingError(_("Only a finished sheet can be reopened."))
             if sheet is not None:
-                sheet.status = FINISHED if finished else IN_PROGRESS
+                old, sheet.status = sheet.status, FINISHED if finished else IN_PROGRESS
                 sheet.updated_at = now_iso()
+                s.add(ScoreHistoryRow(candidate_id=candidate_id, criterion_id="*", old=old,
+                                      new=sheet.status, note=reason, actor=self._actor(),
+                                      ts=sheet.updated_at))
                 audit.append(s, self._actor(), "sheet.finish" if finished else "sheet.reopen",
-                             "candidate", candidate_id, {})
+                             "candidate", candidate_id, {"reason": reason})
+
+    def import_sheet(self, path: Path, dry_run: bool = False) -> SheetImport:
+        """Key in a paper form: rows of candidate_id, criterion_id, level, note.
+
+        Every row is checked first; the valid ones are then stored in one transaction,
+        the others reported with their row number and reason (nothing half-stored).
+        """
+        from ovop_desktop.services.tabular import read_grid  # openpyxl only when needed
+
+        grid = read_grid(Path(path)).rows
+        header = [str(c or "").strip().casefold() for c in (grid[0] if grid else [])]
+        missing = [c for c in SHEET_COLUMNS[:3] if c not in header]
+        if missing:
+            raise ValidationError(_("The sheet needs the columns {cols}.").format(
+                cols=", ".join(SHEET_COLUMNS)))
+        at = {name: header.index(name) for name in SHEET_COLUMNS if name in header}
+        good: list[tuple[int, int, str, int, str]] = []
+        bad: list[tuple[int, str]] = []
+        for number, row in enumerate(grid[1:], start=2):
+            cells = [row[i] if i < len(row) else None for i in range(len(header))]
+            if all(c in (None, "") for c in cells):
+                continue
+            try:
+                cid = int(float(str(cells[at["candidate_id"]]).strip()))
+                level = int(float(str(cells[at["level"]]).strip()))
+            except (TypeError, ValueError):
+                bad.append((number, _("candidate_id and level must be numbers")))
+                continue
+            criterion = str(cells[at["criterion_id"]] or "").strip()
+            note = str(cells[at["note"]] or "").strip() if "note" in at else ""
+            good.append((number, cid, criterion, level, note))
+        accepted: list[int] = []
+        for number, cid, criterion, level, _note in good:
+            problem = self._check(cid, criterion, level)
+            if problem:
+                bad.append((number, problem))
+            else:
+                accepted.append(number)
+        if not dry_run:
+            rows = [g for g in good if g[0] in accepted]
+            with self._store.write() as s:  # one transaction: all valid rows or none
+                for _number, cid, criterion, level, note in rows:
+                    self._set(s, cid, criterion, level, note, self._actor())
+        return SheetImport(accepted, sorted(bad), dry_run)
+
+    def _check(self, candidate_id: int, criterion_id: str, level: int) -> str | None:
+        try:
+            with self._store.read() as s:
+                row = candidate_repo.require(s, candidate_id)
+                if conflict_in(s, None, candidate_id):
+                    return _("conflict of interest with this candidate")
+                if criterion_id not in {c.id for _a, c in _rubric_for(s, row).criteria()}:
+                    return _("unknown criterion {id}").format(id=criterion_id)
+                sheet = s.get(ScoreSheetRow, candidate_id)
+                if sheet is not None and sheet.status == FINISHED:
+                    return _("the sheet is finished")
+        except UserFacingError as exc:
+            return str(exc)
+        return None if level in LEVELS else _("a level is 1, 2 or 3")
+
+    def reopen(self, candidate_id: int, reason: str) -> None:
+        self.finish(candidate_id, finished=False, reason=reason)
+
+    def history(self, candidate_id: int) -> list[tuple[str, str, str, str, str, str]]:
+        """(time, who, criterion or "*", old, new, note), newest first."""
+        with self._store.read() as s:
+            return [(h.ts, h.actor, h.criterion_id, h.old, h.new, h.note) for h in s.execute(
+                select(ScoreHistoryRow).where(ScoreHistoryRow.candidate_id == candidate_id)
+                .order_by(ScoreHistoryRow.id.desc())).scalars()]
+
+    def sheet(self, candidate_id: int) -> tuple[str, dict[str, tuple[int, str]]]:
+        """(status or "" if not started, {criterion: (level, note)}) for one candidate."""
+        with self._store.read() as s:
+            sheet = s.get(ScoreSheetRow, candidate_id)
+            scores = {r.criterion_id: (r.level, r.note) for r in s.execute(
+                select(ScoreRow).where(ScoreRow.candidate_id == candidate_id)).scalars()}
+            return (sheet.status if sheet else ""), scores
 
     def snapshot(self, round_id: int) -> list[SheetSnapshot]:
         """Every sheet of the round as it stands now (a score bundle is this snapshot)."""

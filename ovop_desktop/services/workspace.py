@@ -19,6 +19,7 @@ from ovop_desktop.domain.rounds import Round, RoundStatus
 from ovop_desktop.paths import ProfilePaths
 from ovop_desktop.services.assessors import AssessorService
 from ovop_desktop.services.candidates import CandidateService
+from ovop_desktop.services.planning import PlanningService
 from ovop_desktop.services.profile import ProfileService
 from ovop_desktop.services.regions import load_regions
 from ovop_desktop.services.rounds import RoundService
@@ -44,6 +45,7 @@ class Workspace:
         self.screening = ScreeningService(store, self.profile.actor, load_regions)
         self.assessors = AssessorService(store, self.profile.actor, load_regions)
         self.scoring = ScoringService(store, self.profile.actor)
+        self.planning = PlanningService(store, self.profile.actor, self.candidates)
         self._settings = load_settings(paths.settings)
 
     @classmethod

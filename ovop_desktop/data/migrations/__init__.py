@@ -11,7 +11,12 @@ from collections.abc import Callable
 
 from sqlalchemy.engine import Connection
 
-from ovop_desktop.data.migrations import m0001_initial, m0002_candidates, m0003_exchange
+from ovop_desktop.data.migrations import (
+    m0001_initial,
+    m0002_candidates,
+    m0003_exchange,
+    m0004_visits,
+)
 
 Step = Callable[[Connection], None]
 
@@ -19,5 +24,6 @@ LADDER: tuple[Step, ...] = (
     m0001_initial.upgrade,
     m0002_candidates.upgrade,
     m0003_exchange.upgrade,
+    m0004_visits.upgrade,
 )
 CURRENT_VERSION = len(LADDER)
