@@ -56,6 +56,11 @@ class ProfilePaths:
         return self.root / "bundles"
 
     @property
+    def evidence(self) -> Path:
+        """Evidence photos (originals by SHA-256, plus display copies)."""
+        return self.root / "evidence"
+
+    @property
     def backups(self) -> Path:
         return self.root / "backups"
 

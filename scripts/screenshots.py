@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -58,6 +59,32 @@ def find_row(model, predicate, parent: QModelIndex | None = None) -> QModelIndex
     return QModelIndex()
 
 
+TEAM = [("Ir. Andi Pratama", "Ditjen IKMA, Kementerian Perindustrian", []),
+        ("Rina Hartati", "Ditjen IKMA, Kementerian Perindustrian", []),
+        ("Dr. Bambang S.", "BBSPJI Agro", [Commodity.MAKANAN_MINUMAN]),
+        ("Hj. Nuraini", "GAPMMI", [Commodity.MAKANAN_MINUMAN]),
+        ("Dewi Kartika", "Cita Tenun Indonesia", [Commodity.KAIN_TENUN]),
+        ("Made Wirawan", "Cita Tenun Indonesia", [Commodity.KAIN_TENUN]),
+        ("R. Ayu Lestari", "Yayasan Batik Indonesia", [Commodity.KAIN_BATIK]),
+        ("Yohanes Lado", "HIMKI", [Commodity.ANYAMAN]),
+        ("Siti Rahma", "HIMKI", [Commodity.ANYAMAN, Commodity.GERABAH]),
+        ("Prof. Hendra", "BBSPJI Keramik dan Mineral Non Logam", [Commodity.GERABAH])]
+
+
+def _enrol_team(ws, usb: Path) -> None:  # type: ignore[no-untyped-def]
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from ovop_desktop.services import identity
+    from ovop_desktop.services.signing import key_id
+
+    for i, (name, institution, commodities) in enumerate(TEAM):
+        raw = Ed25519PrivateKey.generate().public_key().public_bytes_raw()
+        me = identity.PublicIdentity(name, institution, raw, key_id(raw), "2024-06-01")
+        card = usb / f"card-{i}.json"
+        identity.write_card(card, me, "assessor", {})
+        ws.assessors.enrol(card, me.fingerprint, "Budi Santoso", "phone", commodities)
+
+
 def prepare_exchange(folder: Path) -> None:
     """Demo data plus a real exchange: coordinator key, an enrolled assessor, two bundles."""
     from ovop_desktop.domain.profile import Role
@@ -77,12 +104,16 @@ def prepare_exchange(folder: Path) -> None:
                                        "Yayasan Batik Indonesia")
         identity.write_card(usb / "sri.card.json", sri, "assessor", {})
         aid = coord.assessors.enrol(usb / "sri.card.json", sri.fingerprint, "Budi Santoso",
-                                    "phone", [], "34").id
+                                    "phone", [Commodity.KAIN_BATIK], "34").id
         round_ = coord.current_round()
         assert round_ is not None
         batik = [c.id for c in coord.candidates.summaries(round_.id)
                  if c.commodity.value == "kain_batik" and c.decision.value == "passed"][:4]
         coord.assessors.assign(round_.id, aid, batik)
+        for day, cid in enumerate(batik, start=12):
+            coord.planning.set_visit(cid, date(2024, 8, day))
+        _enrol_team(coord, usb)
+        coord.planning.auto(round_.id)
         coord.packages.export(round_.id, aid, usb / "paket.zip",
                               identity.unlock(coord.paths.keys, "kunci-demo-123"), me)
         info = asse.packages.import_package(usb / "paket.zip", me.fingerprint)
@@ -94,6 +125,27 @@ def prepare_exchange(folder: Path) -> None:
         asse.scoring.set_score(local[1], "A1", 2)
         export_bundle(asse.store, asse.scoring, "Dr. Sri Wahyuni", usb / "nilai-2.zip", key, sri)
         coord.bundles.import_files([usb / "nilai-2.zip", usb / "nilai-1.zip", usb / "nilai-1.zip"])
+
+
+def assessor_screens(folder: Path, args: argparse.Namespace) -> None:
+    """The assessor's laptop: my visits and a scoring sheet in progress."""
+    app = Application(folder, language=args.lang)
+    loop = QEventLoop()
+    app.ready.connect(loop.quit)
+    app.start()
+    loop.exec()
+    window = app.window
+    assert window is not None and app.workspace is not None
+    window.resize(1280, 800)
+    visits = window.show_page("visits")
+    wait_for(visits.loaded)  # type: ignore[attr-defined]
+    save(window, args.out / "visits.png")
+    round_ = app.workspace.current_round()
+    assert round_ is not None
+    first = app.workspace.candidates.summaries(round_.id)[0].id
+    visits.open_sheet(first)  # type: ignore[attr-defined]
+    save(window, args.out / "scoring-sheet.png")
+    app.shutdown()
 
 
 def main() -> int:
@@ -139,7 +191,7 @@ def main() -> int:
         screening.tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
         settle(1500)  # the summary is computed on a worker
         save(window, args.out / "screening-summary.png")
-        for page in ("assessors", "bundles", "identity", "audit"):
+        for page in ("assessors", "planner", "bundles", "identity", "audit"):
             window.show_page(page)
             settle(800)  # these pages load on workers
             save(window, args.out / f"{page}.png")
@@ -157,6 +209,7 @@ def main() -> int:
         save(first, args.out / "first-run.png")
         first.close()
         app.shutdown()
+        assessor_screens(Path(tmp) / "penilai", args)
     del qt_app
     return 0
 

@@ -55,6 +55,7 @@ def register(groups: Any) -> None:
     vset.add_argument("candidate", type=int)
     vset.add_argument("date")
     vset.set_defaults(handler=cmd_visit_set)
+    register_evidence(groups)
 
 
 def _round_id(ctx: Context) -> int:
@@ -159,4 +160,43 @@ def cmd_import_sheet(args: argparse.Namespace, ctx: Context) -> int:
                                                              r=len(report.rejected)))
         if report.rejected:
             emit_table([_("Row"), _("Reason")], report.rejected)
+    return 0
+
+
+def register_evidence(groups: Any) -> None:
+    ev = groups.add_parser("evidence", help=_("evidence photos (assessor)"))
+    ecmds = ev.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    add = ecmds.add_parser("add", help=_("attach a photo to a sheet or one criterion"))
+    add.add_argument("candidate", type=int)
+    add.add_argument("photo", type=Path)
+    add.add_argument("--criterion", default="")
+    add.set_defaults(handler=cmd_evidence_add)
+    lst = ecmds.add_parser("list", help=_("photos of a sheet"))
+    lst.add_argument("candidate", type=int)
+    lst.set_defaults(handler=cmd_evidence_list)
+
+
+def cmd_evidence_add(args: argparse.Namespace, ctx: Context) -> int:
+    ws = ctx.workspace()
+    if args.criterion:
+        ws.scoring.check_criterion(args.candidate, args.criterion)
+    photo = ws.evidence.add(args.candidate, args.photo, args.criterion)
+    if ctx.json:
+        emit_json({"id": photo.id, "sha256": photo.sha256, "kind": photo.kind,
+                   "criterion": photo.criterion_id, "width": photo.width,
+                   "height": photo.height})
+    else:
+        emit_lines(_("Photo kept ({w} × {h}), SHA-256 {sha}.").format(
+            w=photo.width, h=photo.height, sha=photo.sha256[:16]))
+    return 0
+
+
+def cmd_evidence_list(args: argparse.Namespace, ctx: Context) -> int:
+    photos = ctx.workspace().evidence.photos(args.candidate)
+    if ctx.json:
+        emit_json([{"id": p.id, "sha256": p.sha256, "kind": p.kind, "criterion": p.criterion_id,
+                    "file": p.file_name} for p in photos])
+    else:
+        emit_table(["ID", _("Criterion"), _("File"), "SHA-256"],
+                   [(p.id, p.criterion_id or "—", p.file_name, p.sha256[:16]) for p in photos])
     return 0

@@ -355,3 +355,21 @@ class ScoreHistoryRow(Base):
     note: Mapped[str] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(200))
     ts: Mapped[str] = mapped_column(String(40))
+
+
+class EvidenceRow(Base):
+    """A photo taken as evidence, for one criterion or ("") the visit as a whole."""
+
+    __tablename__ = "evidence"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidate.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[str] = mapped_column(String(20))
+    sha256: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(4))
+    file_name: Mapped[str] = mapped_column(String(300))
+    size: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    added_by: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[str] = mapped_column(String(40))

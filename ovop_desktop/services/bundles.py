@@ -95,10 +95,18 @@ def export_bundle(store: Store, scoring: ScoringService, actor: str, out: Path,
                          .limit(1)).scalar()
         seq = (last.seq + 1) if last else 1
         sheets = scoring.snapshot(round_row.id)
+        photos = _photos_by_uid(s, round_row.id, store.path.parent / "evidence")
+        files: dict[str, bytes] = {}
+        for items in photos.values():
+            for sha, kind, _criterion, path in items:
+                files[f"photos/{sha}.{kind}"] = path.read_bytes()
         body = {"format": 1, "sheets": [
             {"candidate": sh.candidate_uid, "commodity": sh.commodity, "status": sh.status,
              "note": sh.note, "scores": [{"criterion": c, "level": lv, "note": n}
-                                         for c, lv, n in sh.scores]} for sh in sheets]}
+                                         for c, lv, n in sh.scores],
+             "photos": [{"sha256": sha, "kind": kind, "criterion": criterion}
+                        for sha, kind, criterion, _p in photos.get(sh.candidate_uid, [])]}
+            for sh in sheets]}
         manifest = {
             "format": 1, "kind": "score-bundle", "app_version": __version__,
             "bundle_id": str(uuid.uuid4()), "assessor_key": me.key_id, "assessor_name": me.name,
@@ -107,7 +115,7 @@ def export_bundle(store: Store, scoring: ScoringService, actor: str, out: Path,
             "created_at": now_iso(),
         }
         data = build_container(PAYLOAD_BUNDLE, manifest,
-                               {"scores.json": canonical_bytes(body)}, key)
+                               {"scores.json": canonical_bytes(body), **files}, key)
         atomic_write(Path(out), data)
         try:  # read back from the medium: a bad USB stick fails here, not at the coordinator
             verified = open_container(Path(out).read_bytes(), {PAYLOAD_BUNDLE},
@@ -222,7 +230,8 @@ class BundleService:
             if commodity not in expected or expected[commodity][0] != sha:
                 raise _Reject(_("scored against an unknown rubric version for {c}").format(
                     c=commodity))
-        rows = _resolve(uids, sheets, {c: crit for c, (_sha, crit) in expected.items()})
+        rows = _resolve(uids, sheets, {c: crit for c, (_sha, crit) in expected.items()},
+                        frozenset(verified.files))
         conflicted = cache.conflicts(s, assessor.id)
         discarded = [r[0] for r in rows if r[0] in conflicted]
         rows = [r for r in rows if r[0] not in conflicted]
@@ -347,6 +356,21 @@ class BundleService:
             return list(s.execute(select(BundleRow).order_by(BundleRow.id)).scalars())
 
 
+def _photos_by_uid(s, round_id: int, evidence_dir: Path  # type: ignore[no-untyped-def]
+                   ) -> dict[str, list[tuple[str, str, str, Path]]]:
+    """Evidence photos per candidate uid: (sha256, kind, criterion, file)."""
+    from ovop_desktop.data.models import EvidenceRow
+
+    out: dict[str, list[tuple[str, str, str, Path]]] = {}
+    rows = s.execute(select(CandidateRow.uid, EvidenceRow).join(
+        EvidenceRow, EvidenceRow.candidate_id == CandidateRow.id).where(
+        CandidateRow.round_id == round_id).order_by(EvidenceRow.id)).all()
+    for uid, ev in rows:
+        out.setdefault(uid, []).append((ev.sha256, ev.kind, ev.criterion_id,
+                                        evidence_dir / f"{ev.sha256}.{ev.kind}"))
+    return out
+
+
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
     """Files as given; a folder stands for the .zip files directly in it."""
     out: list[Path] = []
@@ -454,8 +478,8 @@ class _RunCache:
         return self._rounds[uid]
 
 
-def _resolve(uids: dict[str, int], sheets: list[Any],
-             criteria: dict[str, frozenset[str]]) -> list[tuple]:  # type: ignore[type-arg]
+def _resolve(uids: dict[str, int], sheets: list[Any], criteria: dict[str, frozenset[str]],
+             members: frozenset[str] = frozenset()) -> list[tuple]:  # type: ignore[type-arg]
     """Check every sheet against the round; map candidate uids to local ids.
 
     The values come from signed but still untrusted JSON: any type may stand anywhere,
@@ -484,8 +508,23 @@ def _resolve(uids: dict[str, int], sheets: list[Any],
                 raise _Reject(_("malformed scores: criterion, level or note"))
             given.add(criterion)
             scores.append((criterion, level, text[:2000]))
+        _check_photos(sheet.get("photos", []), allowed, members)
         rows.append((uids[uid], status, note[:2000], scores))
     return rows
+
+
+def _check_photos(photos: Any, allowed: frozenset[str], members: frozenset[str]) -> None:
+    """Every photo a sheet names must travel in the container (hash-checked there)."""
+    if not isinstance(photos, list):
+        raise _Reject(_("malformed scores: photos"))
+    for photo in photos:
+        sha = photo.get("sha256") if isinstance(photo, dict) else None
+        kind = photo.get("kind") if isinstance(photo, dict) else None
+        criterion = photo.get("criterion", "") if isinstance(photo, dict) else None
+        if not isinstance(sha, str) or kind not in ("jpg", "png") \
+                or not isinstance(criterion, str) or (criterion and criterion not in allowed) \
+                or f"photos/{sha}.{kind}" not in members:
+            raise _Reject(_("malformed scores: a photo is missing or not listed"))
 
 
 def _store_scores(s, bundle_id: int, rows: list[tuple]) -> None:  # type: ignore[no-untyped-def]

@@ -183,6 +183,41 @@ class ScoringService:
             return str(exc)
         return None if level in LEVELS else _("a level is 1, 2 or 3")
 
+    def check_criterion(self, candidate_id: int, criterion_id: str) -> None:
+        """ValidationError unless the candidate's rubric has this criterion."""
+        with self._store.read() as s:
+            row = candidate_repo.require(s, candidate_id)
+            if criterion_id not in {c.id for _a, c in _rubric_for(s, row).criteria()}:
+                raise ValidationError(_("The rubric has no criterion {id}.").format(
+                    id=criterion_id))
+
+    def set_sheet_note(self, candidate_id: int, note: str) -> None:
+        """The visit's overall note, saved at once like every score."""
+        note = note.strip()
+        if len(note) > 5000:
+            raise ValidationError(_("The note is longer than 5000 characters."))
+        with self._store.write() as s:
+            candidate_repo.require(s, candidate_id)
+            if conflict_in(s, None, candidate_id):
+                raise UserFacingError(_("conflict of interest with this candidate"))
+            sheet = s.get(ScoreSheetRow, candidate_id)
+            if sheet is not None and sheet.status == FINISHED:
+                raise UserFacingError(_("This sheet is finished; reopen it to change a score."))
+            if sheet is None:
+                sheet = ScoreSheetRow(candidate_id=candidate_id, status=IN_PROGRESS, note="",
+                                      updated_at=now_iso())
+                s.add(sheet)
+            if sheet.note != note:
+                s.add(ScoreHistoryRow(candidate_id=candidate_id, criterion_id="note",
+                                      old="", new="", note=note, actor=self._actor(),
+                                      ts=now_iso()))
+                sheet.note, sheet.updated_at = note, now_iso()
+
+    def sheet_note(self, candidate_id: int) -> str:
+        with self._store.read() as s:
+            sheet = s.get(ScoreSheetRow, candidate_id)
+            return sheet.note if sheet else ""
+
     def reopen(self, candidate_id: int, reason: str) -> None:
         self.finish(candidate_id, finished=False, reason=reason)
 

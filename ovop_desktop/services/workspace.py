@@ -19,6 +19,7 @@ from ovop_desktop.domain.rounds import Round, RoundStatus
 from ovop_desktop.paths import ProfilePaths
 from ovop_desktop.services.assessors import AssessorService
 from ovop_desktop.services.candidates import CandidateService
+from ovop_desktop.services.evidence import EvidenceService
 from ovop_desktop.services.planning import PlanningService
 from ovop_desktop.services.profile import ProfileService
 from ovop_desktop.services.regions import load_regions
@@ -46,6 +47,7 @@ class Workspace:
         self.assessors = AssessorService(store, self.profile.actor, load_regions)
         self.scoring = ScoringService(store, self.profile.actor)
         self.planning = PlanningService(store, self.profile.actor, self.candidates)
+        self.evidence = EvidenceService(store, self.profile.actor, paths.evidence)
         self._settings = load_settings(paths.settings)
 
     @classmethod

@@ -42,6 +42,7 @@ class Page:
     title: Callable[[], str]
     view: str  # "module:Class" under ovop_desktop.ui.views
     coordinator_only: bool = False
+    assessor_only: bool = False
 
     def build(self, ctx: AppContext) -> QWidget:
         module, name = self.view.split(":")
@@ -51,11 +52,13 @@ class Page:
 
 PAGES = (  # in the order of the work: set up, register, screen, exchange, check
     Page("home", lambda: _("Home"), "home:HomeView"),
+    Page("visits", lambda: _("My visits"), "visits:VisitsView", assessor_only=True),
     Page("rounds", lambda: _("Rounds"), "rounds:RoundsView"),
     Page("rubrics", lambda: _("Rubrics"), "rubrics:RubricsView"),
     Page("candidates", lambda: _("Candidates"), "candidates:CandidatesView"),
     Page("screening", lambda: _("Screening"), "screening:ScreeningView", coordinator_only=True),
     Page("assessors", lambda: _("Assessors"), "assessors:AssessorsView", coordinator_only=True),
+    Page("planner", lambda: _("Visit planning"), "planner:PlannerView", coordinator_only=True),
     Page("bundles", lambda: _("Score bundles"), "bundles:BundlesView", coordinator_only=True),
     Page("identity", lambda: _("Keys and identity"), "identity:IdentityView"),
     Page("audit", lambda: _("Audit log"), "audit_log:AuditLogView"),
@@ -109,7 +112,9 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import Qt
 
         self._ctx = ctx
-        self.pages = [p for p in PAGES if ctx.is_coordinator or not p.coordinator_only]
+        coordinator = ctx.is_coordinator
+        self.pages = [p for p in PAGES if (coordinator or not p.coordinator_only)
+                      and not (coordinator and p.assessor_only)]
         self.stack.removeWidget(self.loading)
         self.loading.deleteLater()
         for page in self.pages:

@@ -64,6 +64,17 @@ def test_scoring_commands(ovop: Run, tmp_path: Path) -> None:
     assert [r["row"] for r in report["accepted"]] == [2]
     assert [r["row"] for r in report["rejected"]] == [3]
     ovop("score", "list", "--candidate", "999").assert_refused()
+    from PIL import Image
+
+    Image.new("RGB", (640, 480), "brown").save(tmp_path / "foto.jpg")
+    added = ovop("--json", "evidence", "add", str(cid), str(tmp_path / "foto.jpg"),
+                 "--criterion", "A1").assert_ok().json()
+    assert added["width"] == 640 and added["criterion"] == "A1"
+    ovop("evidence", "add", str(cid), str(tmp_path / "foto.jpg"), "--criterion",
+         "ZZ").assert_refused()
+    ovop("evidence", "add", str(cid), str(sheet)).assert_refused()  # a CSV is no photo
+    ovop("evidence", "add", str(cid), str(tmp_path / "hilang.jpg")).assert_refused()
+    assert len(ovop("--json", "evidence", "list", str(cid)).json()) == 1
 
 
 @pytest.fixture(autouse=True)

@@ -283,7 +283,7 @@ json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=5),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(
         st.sampled_from(["candidate", "commodity", "status", "scores", "criterion", "level",
-                         "note", "x"]), children, max_size=5),
+                         "note", "photos", "sha256", "kind", "x"]), children, max_size=5),
     max_leaves=12)
 
 

@@ -16,6 +16,7 @@ from ovop_desktop.data.migrations import (
     m0002_candidates,
     m0003_exchange,
     m0004_visits,
+    m0005_evidence,
 )
 
 Step = Callable[[Connection], None]
@@ -25,5 +26,6 @@ LADDER: tuple[Step, ...] = (
     m0002_candidates.upgrade,
     m0003_exchange.upgrade,
     m0004_visits.upgrade,
+    m0005_evidence.upgrade,
 )
 CURRENT_VERSION = len(LADDER)

@@ -1,0 +1,155 @@
+"""The scoring sheet's side parts: the IKM's identity header, the score panel, the history table."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ovop_desktop.domain.candidates import Candidate, EntryKind, field_label
+from ovop_desktop.domain.regions import RegionRegistry
+from ovop_desktop.domain.rubric import Rubric
+from ovop_desktop.i18n import _, current_language
+from ovop_desktop.ui.models.table import Column, RowTableModel
+from ovop_desktop.ui.models.visits_model import status_text
+from ovop_desktop.ui.views.scoring_widgets import aspect_scores, format_points
+
+HistoryEntry = tuple[str, str, str, str, str, str]  # (time, who, criterion or "*", old, new, note)
+
+
+def identity_html(candidate: Candidate, regions: RegionRegistry, visit: date | None) -> str:
+    """Who and what is visited, as two columns of label/value pairs."""
+    d = candidate.data
+    regency = regions.regency(d.region_code)
+    province = regions.province(regency.province_code) if regency else None
+    place = ", ".join(p for p in ((regency.name if regency else d.region_code),
+                                  province.name if province else "") if p)
+    sentra = d.sentra_name + (f" (SK {d.sentra_sk_number})" if d.sentra_sk_number else "")
+    if d.kind is EntryKind.REEVALUATION:
+        kind = f"{d.kind.label} · {'★' * (d.previous_star or 0)} ({d.previous_year or '?'})"
+    else:
+        kind = d.kind.label
+    documents = ", ".join(sorted(doc.label for doc in d.documents)) or _("none recorded")
+    left = [(field_label("owner"), d.owner), (field_label("region_code"), place),
+            (field_label("address"), d.address), (field_label("sentra_name"), sentra)]
+    right = [(field_label("commodity"), d.commodity.label), (field_label("product"), d.product),
+             (field_label("kind"), kind), (_("Visit date"), visit.isoformat() if visit else "—"),
+             (field_label("documents"), documents)]
+
+    def table(pairs: list[tuple[str, str]]) -> str:
+        cells = "".join(f"<tr><td style='color:#555; padding-right:8px'>{escape(k)}</td>"
+                        f"<td>{escape(v) or '—'}</td></tr>" for k, v in pairs)
+        return f"<table cellspacing='1'>{cells}</table>"
+
+    return (f"<table width='100%'><tr><td width='50%' valign='top'>{table(left)}</td>"
+            f"<td valign='top'>{table(right)}</td></tr></table>")
+
+
+class ScorePanel(QFrame):
+    """The running subtotal per aspect and the total, the saved state and finish / reopen."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, objectName="scorePanel")
+        self.setFixedWidth(280)
+        self.save_state = QLabel(objectName="saveState", wordWrap=True)
+        self.total = QLabel(objectName="totalScore")
+        self.completeness = QLabel(objectName="hint", wordWrap=True)
+        self.aspects = QGridLayout()
+        self.aspects.setColumnStretch(0, 1)
+        self.finish_button = QPushButton(_("Fi&nish"), objectName="finishButton")
+        self.finish_button.setToolTip(_("Mark the sheet finished (every criterion must be "
+                                        "scored). Reopening it later asks for a reason."))
+        self.reopen_button = QPushButton(_("Re&open…"), objectName="reopenButton")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 0, 0, 0)
+        layout.addWidget(QLabel(_("Score"), objectName="sectionTitle"))
+        layout.addLayout(self.aspects)
+        layout.addSpacing(6)
+        layout.addWidget(QLabel(_("Total")))
+        layout.addWidget(self.total)
+        layout.addWidget(self.completeness)
+        layout.addSpacing(12)
+        layout.addWidget(self.save_state)
+        layout.addStretch(1)
+        layout.addWidget(self.finish_button)
+        layout.addWidget(self.reopen_button)
+        layout.addWidget(QLabel(_("Keys: 1, 2, 3 choose the level of the highlighted "
+                                  "criterion; ↑ and ↓ move between criteria; Tab goes to "
+                                  "its note."), objectName="hint", wordWrap=True))
+        self._labels: list[tuple[QLabel, QLabel]] = []
+
+    def set_rubric(self, rubric: Rubric) -> None:
+        while self.aspects.count():
+            item = self.aspects.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        language = current_language()
+        self._labels = []
+        for i, aspect in enumerate(rubric.aspects):
+            name = QLabel(f"{aspect.id}. {aspect.name.get(language)}", wordWrap=True)
+            points = QLabel(objectName=f"aspectPoints_{aspect.id}")
+            self.aspects.addWidget(name, i, 0)
+            self.aspects.addWidget(points, i, 1)
+            self._labels.append((name, points))
+
+    def show_scores(self, rubric: Rubric, levels: dict[str, int]) -> tuple[float, bool]:
+        """Update the subtotals and total; returns (total, complete)."""
+        scores = aspect_scores(rubric, levels)
+        for (_name, label), score in zip(self._labels, scores, strict=True):
+            label.setText(f"{format_points(score.points)} / {score.aspect.weight}"
+                          + ("" if score.complete else " *"))
+            label.setToolTip(_("{scored} of {count} criteria scored").format(
+                scored=score.scored, count=len(score.aspect.criteria)))
+        total = sum(s.points for s in scores)
+        complete = all(s.complete for s in scores)
+        count = sum(len(a.criteria) for a in rubric.aspects)
+        self.total.setText(f"{format_points(total)} / 100")
+        self.completeness.setText(
+            _("Complete: all {count} criteria scored.").format(count=count) if complete else
+            _("Partial (*): {scored} of {count} criteria scored.").format(
+                scored=len(levels), count=count))
+        return total, complete
+
+
+def _criterion_text(entry: HistoryEntry) -> str:
+    return _("Sheet") if entry[2] == "*" else entry[2]
+
+
+def _value_text(entry: HistoryEntry, value: str) -> str:
+    if entry[2] == "*":
+        return status_text(value)
+    return value or "—"
+
+
+HISTORY_COLUMNS: tuple[Column[HistoryEntry], ...] = (
+    Column(lambda: _("When"), lambda e: e[0][:19].replace("T", " ")),
+    Column(lambda: _("Who"), lambda e: e[1]),
+    Column(lambda: _("Criterion"), _criterion_text),
+    Column(lambda: _("Before"), lambda e: _value_text(e, e[3])),
+    Column(lambda: _("After"), lambda e: _value_text(e, e[4])),
+    Column(lambda: _("Note or reason"), lambda e: e[5]),
+)
+
+
+def history_table(model: RowTableModel[HistoryEntry]) -> QTableView:
+    table = QTableView(objectName="historyTable")
+    table.setModel(model)
+    table.verticalHeader().hide()
+    table.setAlternatingRowColors(True)
+    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    header = table.horizontalHeader()
+    for column, width in enumerate((150, 150, 80, 110, 110)):
+        header.resizeSection(column, width)
+    header.setStretchLastSection(True)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    return table
