@@ -129,6 +129,8 @@ class CandidateRow(Base):
     source: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[str] = mapped_column(String(40))
     updated_at: Mapped[str] = mapped_column(String(40))
+    # Assessor side: no longer in this assessor's newest package (kept with its scores).
+    withdrawn: Mapped[int] = mapped_column(Integer, server_default="0", default=0)
 
 
 class CandidateHistoryRow(Base):

@@ -290,7 +290,12 @@ def _upsert_round(s, doc: dict[str, Any], rubric_docs: list[Any]) -> RoundRow:  
 
 
 def _upsert_candidates(s, round_id: int, docs: list[Any]) -> int:  # type: ignore[no-untyped-def]
-    """Add or refresh the assigned candidates; scores already given are never touched."""
+    """Add or refresh the assigned candidates; scores already given are never touched.
+
+    Candidates of the round that the new package no longer carries stay on the laptop
+    with their scores but are marked withdrawn, so they can no longer be scored.
+    """
+    carried: set[int] = set()
     for doc in docs:
         try:
             data = CandidateData(
@@ -318,6 +323,11 @@ def _upsert_candidates(s, round_id: int, docs: list[Any]) -> int:  # type: ignor
         visit = doc.get("visit_date")
         if isinstance(visit, str):
             s.merge(VisitRow(candidate_id=row.id, visit_date=visit[:10]))
+        row.withdrawn = 0
+        carried.add(row.id)
+    for row in s.execute(select(CandidateRow).where(CandidateRow.round_id == round_id)).scalars():
+        if row.id not in carried:
+            row.withdrawn = 1
     s.flush()
     return len(docs)
 

@@ -70,6 +70,9 @@ class ScoringService:
              actor: str) -> None:
         note = " ".join(note.split())
         row = candidate_repo.require(s, candidate_id)
+        if row.withdrawn:
+            raise UserFacingError(_("This candidate is no longer assigned to you (the newest "
+                                    "package withdrew it); its scores are kept."))
         conflict = conflict_in(s, None, candidate_id)
         if conflict is not None:
             raise UserFacingError(_("You have a conflict of interest with this candidate "

@@ -311,3 +311,36 @@ def test_dry_run_reports_what_a_real_run_would(ex: Exchange) -> None:
     assert _state(ex) == []
     real = [o.status for o in ex.coordinator.bundles.import_files([path, path])]
     assert real == dry
+
+
+def test_conflicted_scores_that_arrive_anyway_are_discarded(ex: Exchange) -> None:
+    first = ex.local_candidates()[0]
+    ex.assessor.scoring.set_score(first, "A1", 3)
+    path, _ = ex.bundle()
+    round_ = ex.coordinator.current_round()
+    assert round_ is not None
+    name = ex.assessor.candidates.get(first).data.name
+    coordinator_id = next(c.id for c in ex.coordinator.candidates.summaries(round_.id)
+                          if c.name == name)
+    # The coordinator learns of the conflict after the package went out.
+    ex.coordinator.planning.declare(ex.assessor_id, coordinator_id, "pernah membina IKM ini")
+    (outcome,) = ex.coordinator.bundles.import_files([path])
+    assert outcome.status is Outcome.ACCEPTED and outcome.scores == 0
+    assert "conflict" in outcome.reason or "konflik" in outcome.reason
+    assert _state(ex) == [("accepted", 1, 0)]
+
+
+def test_withdrawn_candidate_keeps_scores_but_is_no_longer_scored(ex: Exchange) -> None:
+    first = ex.local_candidates()[0]
+    ex.assessor.scoring.set_score(first, "A1", 3)
+    ex.receive(ex.package([], "paket-2.zip"))  # the coordinator gave nothing new …
+    round_ = ex.coordinator.current_round()
+    assert round_ is not None
+    for cid in ex.coordinator.assessors.assigned(round_.id, ex.assessor_id)[1:]:
+        ex.coordinator.assessors.unassign(round_.id, ex.assessor_id, [cid])
+    ex.receive(ex.package([], "paket-3.zip"))  # … then took two candidates away
+    withdrawn = [c for c in ex.local_candidates() if c != first]
+    with pytest.raises(UserFacingError):
+        ex.assessor.scoring.set_score(withdrawn[0], "A1", 2)
+    ex.assessor.scoring.set_score(first, "A2", 2)  # still assigned
+    assert ex.assessor.scoring.sheet(first)[1]["A1"] == (3, "")

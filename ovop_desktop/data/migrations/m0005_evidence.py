@@ -1,8 +1,9 @@
-"""Schema version 5: evidence photos on the assessor's laptop (files kept by SHA-256)."""
+"""Schema version 5: evidence photos (files kept by SHA-256); candidates withdrawn from an
+assessor's assignments (kept with their scores, but no longer scored)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table
+from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, text
 from sqlalchemy.engine import Connection
 
 _md = MetaData()
@@ -26,3 +27,4 @@ Table(
 
 def upgrade(conn: Connection) -> None:
     _md.create_all(conn, tables=[_md.tables["evidence"]])
+    conn.execute(text("ALTER TABLE candidate ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0"))
