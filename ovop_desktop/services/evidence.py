@@ -20,7 +20,7 @@ from sqlalchemy import select
 from ovop_desktop.data import audit, candidate_repo
 from ovop_desktop.data.conflicts import conflict_in
 from ovop_desktop.data.db import Store
-from ovop_desktop.data.models import EvidenceRow
+from ovop_desktop.data.models import EvidenceRow, ScoreSheetRow
 from ovop_desktop.data.schema import now_iso
 from ovop_desktop.errors import NotFoundError, UserFacingError
 from ovop_desktop.i18n import _
@@ -58,6 +58,9 @@ class EvidenceService:
         digest = hashlib.sha256(data).hexdigest()
         with self._store.write() as s:
             candidate_repo.require(s, candidate_id)
+            sheet = s.get(ScoreSheetRow, candidate_id)
+            if sheet is not None and sheet.status == "finished":
+                raise UserFacingError(_("This sheet is finished; reopen it to change a score."))
             conflict = conflict_in(s, None, candidate_id)
             if conflict:
                 raise UserFacingError(_("You have a conflict of interest with this candidate "
@@ -111,7 +114,7 @@ class EvidenceService:
 
 def _inspect(data: bytes, name: str) -> tuple[str, int, int, bytes]:
     """(jpg|png, width, height, display copy) or UserFacingError; Pillow only here."""
-    from PIL import Image
+    from PIL import Image, ImageOps
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
@@ -129,7 +132,8 @@ def _inspect(data: bytes, name: str) -> tuple[str, int, int, bytes]:
                 probe.verify()
             with Image.open(io.BytesIO(data)) as image:
                 image.draft("RGB", (THUMB_EDGE, THUMB_EDGE))  # JPEG: decode small, fast
-                image = image.convert("RGB")
+                # Phones store portrait photos sideways plus a rotation tag: apply it.
+                image = ImageOps.exif_transpose(image).convert("RGB")
                 image.thumbnail((THUMB_EDGE, THUMB_EDGE))
                 out = io.BytesIO()
                 image.save(out, "JPEG", quality=82)

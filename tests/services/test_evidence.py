@@ -107,3 +107,23 @@ def test_photos_travel_in_the_bundle_and_are_checked(tmp_path: Path,
     finally:
         ex.coordinator.close()
         ex.assessor.close()
+
+
+def test_finished_sheet_takes_no_more_photos(ws: Workspace, tmp_path: Path) -> None:
+    cid = _cid(ws)
+    criteria = [c.id for _a, c in ws.rubrics.find(Commodity.GERABAH).rubric.criteria()]
+    for c in criteria:
+        ws.scoring.set_score(cid, c, 2)
+    ws.scoring.finish(cid)
+    with pytest.raises(UserFacingError):
+        ws.evidence.add(cid, _photo(tmp_path / "late.jpg"))
+
+
+def test_portrait_photo_display_copy_is_upright(ws: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "portrait.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to display"
+    Image.new("RGB", (800, 600), "white").save(path, "JPEG", exif=exif)
+    photo = ws.evidence.add(_cid(ws), path)
+    with Image.open(photo.display) as small:
+        assert small.size[1] > small.size[0]  # taller than wide, as the camera meant

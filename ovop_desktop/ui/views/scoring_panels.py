@@ -1,15 +1,24 @@
-"""The scoring sheet's side parts: the IKM's identity header, the score panel, the history table."""
+"""The scoring sheet's side parts: the IKM's identity header, the score panel, the history table,
+the visit note and the large view of a photo."""
 
 from __future__ import annotations
 
 from datetime import date
 from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QImage, QImageReader, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -19,10 +28,16 @@ from PySide6.QtWidgets import (
 from ovop_desktop.domain.candidates import Candidate, EntryKind, field_label
 from ovop_desktop.domain.regions import RegionRegistry
 from ovop_desktop.domain.rubric import Rubric
+from ovop_desktop.errors import UserFacingError
 from ovop_desktop.i18n import _, current_language
+from ovop_desktop.ui.context import AppContext
+from ovop_desktop.ui.messages import confirm, show_error
 from ovop_desktop.ui.models.table import Column, RowTableModel
 from ovop_desktop.ui.models.visits_model import status_text
-from ovop_desktop.ui.views.scoring_widgets import aspect_scores, format_points
+from ovop_desktop.ui.views.scoring_widgets import NOTE_DEBOUNCE_MS, aspect_scores, format_points
+
+if TYPE_CHECKING:
+    from ovop_desktop.services.evidence import Photo
 
 HistoryEntry = tuple[str, str, str, str, str, str]  # (time, who, criterion or "*", old, new, note)
 
@@ -85,7 +100,7 @@ class ScorePanel(QFrame):
         layout.addWidget(self.reopen_button)
         layout.addWidget(QLabel(_("Keys: 1, 2, 3 choose the level of the highlighted "
                                   "criterion; ↑ and ↓ move between criteria; Tab goes to "
-                                  "its note."), objectName="hint", wordWrap=True))
+                                  "its note; P adds a photo."), objectName="hint", wordWrap=True))
         self._labels: list[tuple[QLabel, QLabel]] = []
 
     def set_rubric(self, rubric: Rubric) -> None:
@@ -153,3 +168,142 @@ def history_table(model: RowTableModel[HistoryEntry]) -> QTableView:
     header.setStretchLastSection(True)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     return table
+
+
+class VisitNote(QPlainTextEdit):
+    """The visit's overall note. edited(text) — after a typing pause or on leaving the field;
+    typing() — text changed that is not handed on yet."""
+
+    edited = Signal(str)
+    typing = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, objectName="visitNote")
+        self.setTabChangesFocus(True)
+        self.setPlaceholderText(_("What you saw on the visit as a whole (saved as you type)"))
+        self.setFixedHeight(self.fontMetrics().height() * 5 + 12)
+        self._dirty = False
+        self._loading = False
+        self._debounce = QTimer(self, singleShot=True, interval=NOTE_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.flush)
+        self.textChanged.connect(self._on_textChanged)
+
+    def set_note(self, text: str) -> None:
+        """Show the stored note (not an edit)."""
+        self._loading = True
+        try:
+            self.setPlainText(text)
+        finally:
+            self._loading = False
+        self._dirty = False
+        self._debounce.stop()
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+    def flush(self) -> None:
+        self._debounce.stop()
+        if self._dirty:
+            self._dirty = False
+            self.edited.emit(self.toPlainText())
+
+    def _on_textChanged(self) -> None:
+        if self._loading or self.isReadOnly():
+            return
+        self._dirty = True
+        self._debounce.start()
+        self.typing.emit()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.flush()
+
+
+# -- one photo, large ------------------------------------------------------------------------
+
+def read_scaled(path: Path, box: QSize) -> QImage:
+    """An image fitted into box, decoded at that size where the format allows (JPEG)."""
+    reader = QImageReader(str(path))
+    reader.setAutoTransform(True)  # the camera's orientation
+    size = reader.size()
+    if size.isValid() and (size.width() > box.width() or size.height() > box.height()):
+        reader.setScaledSize(size.scaled(box, Qt.AspectRatioMode.KeepAspectRatio))
+    return reader.read()
+
+
+def file_size_text(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return _("file missing")
+    if size < 1_000_000:
+        return _("{size} KB").format(size=max(1, round(size / 1000)))
+    return _("{size:.1f} MB").format(size=size / 1_000_000)
+
+
+class PhotoDialog(QDialog):
+    """One photo, large, with its name and size; "Remove from sheet" unless read-only."""
+
+    def __init__(self, ctx: AppContext, photo: Photo, where: str, read_only: bool,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent, objectName="photoDialog")
+        self._ctx = ctx
+        self.photo = photo
+        self.removed = False
+        self.setWindowTitle(photo.file_name)
+        screen = (parent.screen() if parent else self.screen()).availableGeometry()
+        box = QSize(min(1100, screen.width() - 120), min(720, screen.height() - 220))
+        image = read_scaled(photo.original, box)
+        if image.isNull():  # the original is gone: at least the display copy
+            image = read_scaled(photo.display, box)
+        self.image = QLabel(objectName="photoImage")
+        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.image.setMinimumSize(320, 240)
+        self._full = QPixmap()  # the original as large as the screen allows
+        if image.isNull():
+            self.image.setText(_("The photo cannot be shown."))
+        else:
+            self._full = QPixmap.fromImage(image)
+            self.image.setPixmap(self._full)
+        self.caption = QLabel(_("{name} · {width} × {height} px · {size} · {where}").format(
+            name=photo.file_name, width=photo.width, height=photo.height,
+            size=file_size_text(photo.original), where=where), objectName="photoCaption",
+            wordWrap=True)
+        self.caption.setToolTip(f"SHA-256 {photo.sha256}")
+        self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        buttons = QDialogButtonBox()
+        self.remove_button = buttons.addButton(_("Remove from sheet…"),
+                                               QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.remove_button.setObjectName("removePhotoButton")
+        self.remove_button.setVisible(not read_only)
+        self.remove_button.clicked.connect(self._on_remove_button_clicked)
+        close = buttons.addButton(_("Close"), QDialogButtonBox.ButtonRole.RejectRole)
+        close.setDefault(True)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.image, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.caption, 1)
+        bottom.addWidget(buttons)
+        layout.addLayout(bottom)
+        self.resize(self.sizeHint())  # not the 2/3 of the screen a dialog gets by default
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if not self._full.isNull():  # smaller than the image: the whole image, scaled down
+            room = self.image.size().boundedTo(self._full.size())
+            self.image.setPixmap(self._full.scaled(room, Qt.AspectRatioMode.KeepAspectRatio,
+                                                   Qt.TransformationMode.SmoothTransformation))
+
+    def _on_remove_button_clicked(self) -> None:
+        if not confirm(self, _("Remove the photo"),
+                       _("Remove {name} from this sheet?").format(name=self.photo.file_name),
+                       _("Remove")):
+            return
+        try:
+            self._ctx.workspace.evidence.remove(self.photo.id)
+        except UserFacingError as exc:
+            show_error(self, exc)
+            return
+        self.removed = True
+        self.accept()

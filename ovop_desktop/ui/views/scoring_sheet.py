@@ -8,6 +8,7 @@ from datetime import datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -28,9 +29,11 @@ from ovop_desktop.ui.views.scoring_panels import (
     HISTORY_COLUMNS,
     HistoryEntry,
     ScorePanel,
+    VisitNote,
     history_table,
     identity_html,
 )
+from ovop_desktop.ui.views.scoring_photos import PHOTO_STYLE, VISIT, SheetPhotos
 from ovop_desktop.ui.views.scoring_widgets import (
     SHEET_STYLE,
     CriterionRow,
@@ -46,7 +49,7 @@ def conflict_message(reason: str) -> str:
 
 class ScoringSheet(QWidget):
     """back_requested() — the assessor goes back to the visit list.
-    changed(candidate id) — a score, a note or the sheet's status was stored."""
+    changed(candidate id) — a score, a note, a photo or the sheet's status was stored."""
 
     back_requested = Signal()
     changed = Signal(int)
@@ -59,10 +62,11 @@ class ScoringSheet(QWidget):
         self._rubric_key: tuple[str, str] | None = None  # (sha256, language) the rows show
         self.status = ""
         self.stored: dict[str, tuple[int, str]] = {}
+        self.sheet_note = ""  # the visit's overall note as stored
         self.rows: list[CriterionRow] = []
         self.commit_ms: list[float] = []  # time spent in set_score per stored change
         self._last_saved = ("", "")  # (state, text) of the save label after the last save
-        self.setStyleSheet(SHEET_STYLE)
+        self.setStyleSheet(SHEET_STYLE + PHOTO_STYLE)
         self._build()
 
     # -- building --------------------------------------------------------------
@@ -89,6 +93,9 @@ class ScoringSheet(QWidget):
         self.reopen_button = self.panel.reopen_button
         self.finish_button.clicked.connect(self._on_finish_button_clicked)
         self.reopen_button.clicked.connect(self._on_reopen_button_clicked)
+        self.photos = SheetPhotos(self._ctx, self)
+        self.photos.stored.connect(self._on_photos_stored)
+        self._build_visit_section()
 
         top = QHBoxLayout()
         top.addWidget(self.back_button)
@@ -105,6 +112,28 @@ class ScoringSheet(QWidget):
         layout.addWidget(self.identity)
         layout.addLayout(body, 1)
 
+    def _build_visit_section(self) -> None:
+        """The visit as a whole: its note and photos, below the last criterion."""
+        self.visit_note = VisitNote()
+        self.visit_note.setAccessibleName(_("Visit note"))
+        self.visit_note.edited.connect(self._on_visit_note_edited)
+        self.visit_note.typing.connect(self._on_row_note_typing)
+        self.visit_strip = self.photos.strip(VISIT)
+        self.visit_section = QFrame(self, objectName="visitSection")
+        self.visit_section.hide()  # shown once it is placed below the criteria
+        photos_line = QHBoxLayout()
+        photos_line.addWidget(QLabel(_("Visit photos"), objectName="criterionName"), 1)
+        photos_line.addWidget(self.visit_strip.add_button)
+        layout = QVBoxLayout(self.visit_section)
+        layout.setContentsMargins(10, 0, 10, 10)
+        layout.addWidget(QLabel(_("The visit"), objectName="aspectTitle"))
+        layout.addWidget(QLabel(_("Visit note"), objectName="criterionName"))
+        layout.addWidget(self.visit_note)
+        layout.addLayout(photos_line)
+        layout.addWidget(self.visit_strip)
+        self.visit_strip.watch(self.visit_section)
+        self.visit_strip.watch(self.visit_note.viewport(), self.visit_section)
+
     def _build_rows(self, rubric: Rubric) -> None:
         language = current_language()
         if self._rubric_key == (rubric.sha256, language):
@@ -115,6 +144,7 @@ class ScoringSheet(QWidget):
         content = QWidget(objectName="criteria")
         layout = QVBoxLayout(content)
         self.rows = []
+        self.photos.forget_criteria()
         for aspect in rubric.aspects:
             layout.addWidget(QLabel(_("{id}. {name} — weight {weight}").format(
                 id=aspect.id, name=aspect.name.get(language), weight=aspect.weight),
@@ -126,8 +156,17 @@ class ScoringSheet(QWidget):
                 row.note_typing.connect(self._on_row_note_typing)
                 row.move.connect(lambda delta, r=row: self._move_from(r, delta))
                 row.focused.connect(self._on_row_focused)
+                row.photo_requested.connect(self.photos.add_from_dialog)
+                strip = self.photos.strip(criterion.id, f"{criterion.id}. "
+                                                        f"{criterion.name.get(language)}")
+                row.note_line.addWidget(strip.add_button)
+                row.layout().addWidget(strip)
+                strip.watch(row)
+                strip.watch(row.note, row)
                 layout.addWidget(row)
                 self.rows.append(row)
+        layout.addWidget(self.visit_section)
+        self.visit_section.show()
         layout.addStretch(1)
         self.scroll.setWidget(content)
         self.panel.set_rubric(rubric)
@@ -151,6 +190,7 @@ class ScoringSheet(QWidget):
                                         "commodity."))
             rubric = ws.rubrics.get(link.rubric_id).rubric
             self.status, self.stored = ws.scoring.sheet(candidate_id)
+            sheet_note = ws.scoring.sheet_note(candidate_id)
             visit = ws.planning.visits().get(candidate_id)
         except UserFacingError as exc:
             show_error(self, exc)
@@ -163,6 +203,9 @@ class ScoringSheet(QWidget):
             level, note = self.stored.get(row.criterion_id, (None, ""))
             row.note.setText(note)
             row.set_state(level, note)
+        self.sheet_note = sheet_note
+        self.visit_note.set_note(sheet_note)
+        self.photos.load(candidate_id)
         self._last_saved = ("", "")
         self._set_save_state(*self._last_saved)
         self._show_status()
@@ -235,6 +278,31 @@ class ScoringSheet(QWidget):
         """Store notes still waiting for their typing pause (leaving, closing)."""
         for row in self.rows:
             row.flush_note()
+        self.visit_note.flush()
+
+    def _on_visit_note_edited(self, text: str) -> None:
+        note = text.strip()
+        if self.candidate_id is None or self.status == FINISHED:
+            return
+        if note == self.sheet_note:
+            self._set_save_state(*self._last_saved)  # typed, then back to what is stored
+            return
+        try:
+            self._ctx.workspace.scoring.set_sheet_note(self.candidate_id, note)
+        except UserFacingError as exc:  # the text stays in the field, shown as not saved
+            self._set_save_state("error", str(exc))
+            show_error(self, exc, _("Not saved"))
+            return
+        self.sheet_note = note
+        self.status = self.status or IN_PROGRESS
+        self._saved_now()
+        self._show_status()
+        self.changed.emit(self.candidate_id)
+
+    def _on_photos_stored(self) -> None:
+        self._saved_now()
+        if self.candidate_id is not None:
+            self.changed.emit(self.candidate_id)
 
     def _saved_now(self) -> None:
         self._last_saved = ("saved", _("Saved ✓ {time}").format(
@@ -260,6 +328,8 @@ class ScoringSheet(QWidget):
         for row in self.rows:
             if row.read_only != finished:
                 row.set_read_only(finished)
+        self.visit_note.setReadOnly(finished)
+        self.photos.set_read_only(finished)
         if self.tabs.currentIndex() == 1:
             self._load_history()
 

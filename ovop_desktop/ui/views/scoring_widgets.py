@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
+    QLayoutItem,
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
@@ -115,9 +117,11 @@ class LevelCard(QFrame):
 
 class CriterionRow(QFrame):
     """level_chosen(criterion id, level) · note_edited(criterion id, note) · note_typing() ·
-    move(±1) · focused(row) — keys 1/2/3 choose a level, Up/Down move to the next criterion."""
+    move(±1) · focused(row) · photo_requested(criterion id) — keys 1/2/3 choose a level,
+    Up/Down move to the next criterion, P adds a photo."""
 
     level_chosen = Signal(str, int)
+    photo_requested = Signal(str)
     note_edited = Signal(str, str)
     note_typing = Signal()
     move = Signal(int)
@@ -148,7 +152,9 @@ class CriterionRow(QFrame):
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addWidget(name)
         layout.addLayout(cards)
-        layout.addWidget(self.note)
+        self.note_line = QHBoxLayout()  # the note, and whatever the sheet adds beside it
+        self.note_line.addWidget(self.note, 1)
+        layout.addLayout(self.note_line)
         self.set_state(None, "")
 
     @property
@@ -210,6 +216,8 @@ class CriterionRow(QFrame):
         levels = {Qt.Key.Key_1: 1, Qt.Key.Key_2: 2, Qt.Key.Key_3: 3}
         if key in levels and not self.read_only and self.hasFocus():
             self.level_chosen.emit(self.criterion.id, levels[key])  # type: ignore[index]
+        elif key == Qt.Key.Key_P and not self.read_only and self.hasFocus():
+            self.photo_requested.emit(self.criterion.id)
         elif key == Qt.Key.Key_Up:
             self.move.emit(-1)
         elif key == Qt.Key.Key_Down:
@@ -222,6 +230,64 @@ class CriterionRow(QFrame):
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
         self.focused.emit(self)
+
+
+# -- thumbnails wrap like words -------------------------------------------------------------
+
+class FlowLayout(QLayout):
+    """Items left to right, wrapping to the next line (thumbnails)."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self.setSpacing(spacing)
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        return size
+
+    def _arrange(self, rect: QRect, move: bool) -> int:
+        x, y, line = rect.x(), rect.y(), 0
+        for item in self._items:
+            hint = item.sizeHint()
+            if x + hint.width() > rect.right() + 1 and line > 0:
+                x, y, line = rect.x(), y + line + self.spacing(), 0
+            if move:
+                item.setGeometry(QRect(QPoint(x, y), hint))
+            x += hint.width() + self.spacing()
+            line = max(line, hint.height())
+        return y + line - rect.y()
 
 
 # -- reopening asks why ----------------------------------------------------------------------
