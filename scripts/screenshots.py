@@ -89,7 +89,7 @@ def prepare_exchange(folder: Path) -> None:
     """Demo data plus a real exchange: coordinator key, an enrolled assessor, two bundles."""
     from ovop_desktop.domain.profile import Role
     from ovop_desktop.services import identity
-    from ovop_desktop.services.bundles import export_bundle
+    from ovop_desktop.services.bundle_export import export_bundle
     from ovop_desktop.services.demo import build_demo
     from ovop_desktop.services.workspace import Workspace
 

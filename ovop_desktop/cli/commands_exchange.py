@@ -293,7 +293,7 @@ def cmd_package_import(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_bundle_export(args: argparse.Namespace, ctx: Context) -> int:
-    from ovop_desktop.services.bundles import export_bundle
+    from ovop_desktop.services.bundle_export import export_bundle
 
     ws = ctx.workspace()
     key = _unlock(ctx, args)

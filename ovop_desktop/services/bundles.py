@@ -10,56 +10,45 @@ from __future__ import annotations
 
 import hashlib
 import os
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from ovop_desktop import __version__
 from ovop_desktop.data import audit
 from ovop_desktop.data.db import Store
 from ovop_desktop.data.models import (
     AssessorRow,
-    BundleExportRow,
     BundleRow,
     CandidateRow,
     ConflictRow,
-    PackageReceivedRow,
     RoundRow,
 )
 from ovop_desktop.data.schema import now_iso
 from ovop_desktop.domain.bundle_rules import Known, Outcome, classify
 from ovop_desktop.domain.rubric import parse_rubric
-from ovop_desktop.domain.strict_json import JsonError, canonical_bytes, loads_strict
 from ovop_desktop.errors import NotFoundError, UserFacingError
 from ovop_desktop.i18n import _
 from ovop_desktop.services.assessors import AssessorService
-from ovop_desktop.services.atomic import atomic_write, fsync_dir
+from ovop_desktop.services.atomic import fsync_dir
+from ovop_desktop.services.bundle_checks import (
+    MAX_BUNDLE_BYTES,
+    _manifest_fields,
+    _Reject,
+    _resolve,
+    _sheets,
+)
 from ovop_desktop.services.container import (
     PAYLOAD_BUNDLE,
     Rejected,
-    build_container,
     open_container,
 )
-from ovop_desktop.services.identity import PublicIdentity
-from ovop_desktop.services.scoring import FINISHED, IN_PROGRESS, ScoringService
+from ovop_desktop.services.scoring import FINISHED, IN_PROGRESS
 
-MAX_BUNDLE_BYTES = 200_000_000
 BATCH = 100  # bundles committed together
 SHEET_STATUSES = (IN_PROGRESS, FINISHED)
-
-
-@dataclass(frozen=True)
-class ExportInfo:
-    path: Path
-    seq: int
-    sheets: int
-    scores: int
-    manifest_sha256: str
 
 
 @dataclass(frozen=True)
@@ -78,70 +67,7 @@ class ImportOutcome:
                 "scores": self.scores}
 
 
-# -- assessor side -------------------------------------------------------------------
-
-
-def export_bundle(store: Store, scoring: ScoringService, actor: str, out: Path,
-                  key: Ed25519PrivateKey, me: PublicIdentity) -> ExportInfo:
-    """Sign the current snapshot of every sheet; verify the written file before saying so."""
-    with store.write() as s:
-        received = s.execute(select(PackageReceivedRow).order_by(
-            PackageReceivedRow.seq.desc()).limit(1)).scalar()
-        if received is None:
-            raise UserFacingError(_("Import the coordinator's assignment package first: a bundle "
-                                    "belongs to a round."))
-        round_row = s.get(RoundRow, received.round_id)
-        last = s.execute(select(BundleExportRow).order_by(BundleExportRow.seq.desc())
-                         .limit(1)).scalar()
-        seq = (last.seq + 1) if last else 1
-        sheets = scoring.snapshot(round_row.id)
-        photos = _photos_by_uid(s, round_row.id, store.path.parent / "evidence")
-        files: dict[str, bytes] = {}
-        for items in photos.values():
-            for sha, kind, _criterion, path in items:
-                files[f"photos/{sha}.{kind}"] = path.read_bytes()
-        body = {"format": 1, "sheets": [
-            {"candidate": sh.candidate_uid, "commodity": sh.commodity, "status": sh.status,
-             "note": sh.note, "scores": [{"criterion": c, "level": lv, "note": n}
-                                         for c, lv, n in sh.scores],
-             "photos": [{"sha256": sha, "kind": kind, "criterion": criterion}
-                        for sha, kind, criterion, _p in photos.get(sh.candidate_uid, [])]}
-            for sh in sheets]}
-        manifest = {
-            "format": 1, "kind": "score-bundle", "app_version": __version__,
-            "bundle_id": str(uuid.uuid4()), "assessor_key": me.key_id, "assessor_name": me.name,
-            "seq": seq, "prev": last.manifest_sha256 if last else None, "round": round_row.uid,
-            "rubrics": {link.commodity: link.rubric.sha256 for link in round_row.commodities},
-            "created_at": now_iso(),
-        }
-        data = build_container(PAYLOAD_BUNDLE, manifest,
-                               {"scores.json": canonical_bytes(body), **files}, key)
-        atomic_write(Path(out), data)
-        try:  # read back from the medium: a bad USB stick fails here, not at the coordinator
-            verified = open_container(Path(out).read_bytes(), {PAYLOAD_BUNDLE},
-                                      lambda k, _e: me.public_key_raw if k == me.key_id else None)
-        except (OSError, Rejected) as exc:
-            Path(out).unlink(missing_ok=True)  # never leave an unrecorded bundle behind
-            raise UserFacingError(_("The bundle written to {path} does not read back correctly "
-                                    "({reason}); it was not counted. Try another medium.")
-                                  .format(path=out, reason=exc)) from None
-        s.add(BundleExportRow(seq=seq, bundle_id=manifest["bundle_id"],
-                              manifest_sha256=verified.manifest_sha256, round_id=round_row.id,
-                              file_name=Path(out).name[:300], exported_at=manifest["created_at"]))
-        n_scores = sum(len(sh.scores) for sh in sheets)
-        audit.append(s, actor, "bundle.export", "round", round_row.id,
-                     {"seq": seq, "sheets": len(sheets), "scores": n_scores,
-                      "manifest_sha256": verified.manifest_sha256})
-        return ExportInfo(Path(out), seq, len(sheets), n_scores, verified.manifest_sha256)
-
-
 # -- coordinator side ----------------------------------------------------------------
-
-
-class _Reject(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 class BundleService:
@@ -356,21 +282,6 @@ class BundleService:
             return list(s.execute(select(BundleRow).order_by(BundleRow.id)).scalars())
 
 
-def _photos_by_uid(s, round_id: int, evidence_dir: Path  # type: ignore[no-untyped-def]
-                   ) -> dict[str, list[tuple[str, str, str, Path]]]:
-    """Evidence photos per candidate uid: (sha256, kind, criterion, file)."""
-    from ovop_desktop.data.models import EvidenceRow
-
-    out: dict[str, list[tuple[str, str, str, Path]]] = {}
-    rows = s.execute(select(CandidateRow.uid, EvidenceRow).join(
-        EvidenceRow, EvidenceRow.candidate_id == CandidateRow.id).where(
-        CandidateRow.round_id == round_id).order_by(EvidenceRow.id)).all()
-    for uid, ev in rows:
-        out.setdefault(uid, []).append((ev.sha256, ev.kind, ev.criterion_id,
-                                        evidence_dir / f"{ev.sha256}.{ev.kind}"))
-    return out
-
-
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
     """Files as given; a folder stands for the .zip files directly in it."""
     out: list[Path] = []
@@ -393,29 +304,6 @@ def _read(path: Path) -> bytes:
     except OSError as exc:
         raise _Reject(_("the file cannot be read ({reason})").format(
             reason=exc.strerror or exc)) from None
-
-
-def _manifest_fields(m: dict[str, Any]) -> tuple[int, str | None, str, dict[str, str]]:
-    seq, prev, round_uid, rubrics = m.get("seq"), m.get("prev"), m.get("round"), m.get("rubrics")
-    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
-        raise _Reject(_("malformed manifest: seq"))
-    if prev is not None and not (isinstance(prev, str) and len(prev) == 64):
-        raise _Reject(_("malformed manifest: prev"))
-    if not isinstance(round_uid, str) or not isinstance(rubrics, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in rubrics.items()):
-        raise _Reject(_("malformed manifest: round or rubrics"))
-    return seq, prev, round_uid, rubrics
-
-
-def _sheets(raw: bytes) -> list[dict[str, Any]]:
-    try:
-        body = loads_strict(raw, max_bytes=MAX_BUNDLE_BYTES)
-    except JsonError as exc:
-        raise _Reject(_("malformed scores ({reason})").format(reason=exc)) from None
-    if not isinstance(body, dict) or body.get("format") != 1 or not isinstance(
-            body.get("sheets"), list):
-        raise _Reject(_("malformed scores: unknown format"))
-    return body["sheets"]
 
 
 # (round id, {commodity: (rubric sha256, criterion ids)}, {candidate uid: candidate id})
@@ -478,55 +366,6 @@ class _RunCache:
         return self._rounds[uid]
 
 
-def _resolve(uids: dict[str, int], sheets: list[Any], criteria: dict[str, frozenset[str]],
-             members: frozenset[str] = frozenset()) -> list[tuple]:  # type: ignore[type-arg]
-    """Check every sheet against the round; map candidate uids to local ids.
-
-    The values come from signed but still untrusted JSON: any type may stand anywhere,
-    so every lookup is guarded by a type check (a list is not hashable, an int not
-    iterable), and any surprise is a rejection, never an exception.
-    """
-    rows, seen = [], set()
-    for sheet in sheets:
-        if not isinstance(sheet, dict):
-            raise _Reject(_("malformed scores: a sheet is not an object"))
-        uid, commodity, status = sheet.get("candidate"), sheet.get("commodity"), sheet.get("status")
-        if not isinstance(uid, str) or uid not in uids or uid in seen:
-            raise _Reject(_("scores for an unknown or repeated candidate"))
-        allowed = criteria.get(commodity) if isinstance(commodity, str) else None
-        items, note = sheet.get("scores", []), sheet.get("note", "")
-        if allowed is None or status not in SHEET_STATUSES or not isinstance(items, list) \
-                or not isinstance(note, str):
-            raise _Reject(_("malformed scores: commodity, status, scores or note"))
-        seen.add(uid)
-        scores, given = [], set()
-        for item in items:
-            criterion = item.get("criterion") if isinstance(item, dict) else None
-            level, text = (item.get("level"), item.get("note", "")) if criterion else (None, "")
-            if not isinstance(criterion, str) or criterion not in allowed or criterion in given \
-                    or type(level) is not int or not 1 <= level <= 3 or not isinstance(text, str):
-                raise _Reject(_("malformed scores: criterion, level or note"))
-            given.add(criterion)
-            scores.append((criterion, level, text[:2000]))
-        _check_photos(sheet.get("photos", []), allowed, members)
-        rows.append((uids[uid], status, note[:2000], scores))
-    return rows
-
-
-def _check_photos(photos: Any, allowed: frozenset[str], members: frozenset[str]) -> None:
-    """Every photo a sheet names must travel in the container (hash-checked there)."""
-    if not isinstance(photos, list):
-        raise _Reject(_("malformed scores: photos"))
-    for photo in photos:
-        sha = photo.get("sha256") if isinstance(photo, dict) else None
-        kind = photo.get("kind") if isinstance(photo, dict) else None
-        criterion = photo.get("criterion", "") if isinstance(photo, dict) else None
-        if not isinstance(sha, str) or kind not in ("jpg", "png") \
-                or not isinstance(criterion, str) or (criterion and criterion not in allowed) \
-                or f"photos/{sha}.{kind}" not in members:
-            raise _Reject(_("malformed scores: a photo is missing or not listed"))
-
-
 def _store_scores(s, bundle_id: int, rows: list[tuple]) -> None:  # type: ignore[no-untyped-def]
     """Plain executemany on the session's connection: half a million rows must stay cheap."""
     if not rows:
@@ -539,8 +378,3 @@ def _store_scores(s, bundle_id: int, rows: list[tuple]) -> None:  # type: ignore
         "INSERT INTO received_score (bundle_id, candidate_id, criterion_id, level, note) "
         "VALUES (?, ?, ?, ?, ?)",
         [(bundle_id, cid, c, lv, n) for cid, _st, _note, sc in rows for c, lv, n in sc])
-
-
-def last_export_seq(store: Store) -> int:
-    with store.read() as s:
-        return int(s.execute(select(func.max(BundleExportRow.seq))).scalar() or 0)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ovop_desktop.domain.profile import Role
 from ovop_desktop.services import identity
-from ovop_desktop.services.bundles import ExportInfo, export_bundle
+from ovop_desktop.services.bundle_export import ExportInfo, export_bundle
 from ovop_desktop.services.demo import build_demo
 from ovop_desktop.services.workspace import Workspace
 

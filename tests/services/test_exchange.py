@@ -291,7 +291,7 @@ json_values = st.recursive(
 @settings(max_examples=300, deadline=None)
 def test_scores_of_any_shape_are_rejected_not_crashed(sheets: list) -> None:
     """Signed-but-hostile content: any JSON value in any place ends in a rejection."""
-    from ovop_desktop.services.bundles import _Reject, _resolve
+    from ovop_desktop.services.bundle_checks import _Reject, _resolve
 
     uids = {"u1": 1}
     criteria = {"kain_batik": frozenset({"A1", "A2"})}

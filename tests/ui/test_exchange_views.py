@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 from ovop_desktop.domain.bundle_rules import Outcome
 from ovop_desktop.domain.commodities import Commodity
 from ovop_desktop.services import identity
-from ovop_desktop.services.bundles import export_bundle
+from ovop_desktop.services.bundle_export import export_bundle
 from ovop_desktop.services.identity import (
     PublicIdentity,
     ScryptParams,

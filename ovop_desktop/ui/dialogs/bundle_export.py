@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ovop_desktop.i18n import _
-from ovop_desktop.services.bundles import last_export_seq
+from ovop_desktop.services.bundle_export import last_export_seq
 from ovop_desktop.services.scoring import FINISHED
 from ovop_desktop.ui.context import AppContext
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ovop_desktop.i18n import _
-from ovop_desktop.services.bundles import export_bundle
+from ovop_desktop.services.bundle_export import export_bundle
 from ovop_desktop.services.identity import PublicIdentity
 from ovop_desktop.ui.context import AppContext
 from ovop_desktop.ui.dialogs.bundle_export import BUNDLE_FILTER, BundleExportDialog, bundle_preview

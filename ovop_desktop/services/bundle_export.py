@@ -1,0 +1,116 @@
+"""The assessor's side of score bundles: sign the current snapshot, verify it on the medium.
+
+A bundle is written atomically, read back from where it was written and verified with
+the assessor's own key before it is recorded (sequence number, manifest hash) and
+reported as saved. A failed write or read-back records nothing and leaves no file.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import func, select
+
+from ovop_desktop import __version__
+from ovop_desktop.data import audit
+from ovop_desktop.data.db import Store
+from ovop_desktop.data.models import BundleExportRow, CandidateRow, PackageReceivedRow, RoundRow
+from ovop_desktop.data.schema import now_iso
+from ovop_desktop.domain.strict_json import canonical_bytes
+from ovop_desktop.errors import UserFacingError
+from ovop_desktop.i18n import _
+from ovop_desktop.services.atomic import atomic_write
+from ovop_desktop.services.container import (
+    PAYLOAD_BUNDLE,
+    Rejected,
+    build_container,
+    open_container,
+)
+from ovop_desktop.services.identity import PublicIdentity
+from ovop_desktop.services.scoring import ScoringService
+
+
+@dataclass(frozen=True)
+class ExportInfo:
+    path: Path
+    seq: int
+    sheets: int
+    scores: int
+    manifest_sha256: str
+
+
+def export_bundle(store: Store, scoring: ScoringService, actor: str, out: Path,
+                  key: Ed25519PrivateKey, me: PublicIdentity) -> ExportInfo:
+    """Sign the current snapshot of every sheet; verify the written file before saying so."""
+    with store.write() as s:
+        received = s.execute(select(PackageReceivedRow).order_by(
+            PackageReceivedRow.seq.desc()).limit(1)).scalar()
+        if received is None:
+            raise UserFacingError(_("Import the coordinator's assignment package first: a bundle "
+                                    "belongs to a round."))
+        round_row = s.get(RoundRow, received.round_id)
+        last = s.execute(select(BundleExportRow).order_by(BundleExportRow.seq.desc())
+                         .limit(1)).scalar()
+        seq = (last.seq + 1) if last else 1
+        sheets = scoring.snapshot(round_row.id)
+        photos = _photos_by_uid(s, round_row.id, store.path.parent / "evidence")
+        files: dict[str, bytes] = {}
+        for items in photos.values():
+            for sha, kind, _criterion, path in items:
+                files[f"photos/{sha}.{kind}"] = path.read_bytes()
+        body = {"format": 1, "sheets": [
+            {"candidate": sh.candidate_uid, "commodity": sh.commodity, "status": sh.status,
+             "note": sh.note, "scores": [{"criterion": c, "level": lv, "note": n}
+                                         for c, lv, n in sh.scores],
+             "photos": [{"sha256": sha, "kind": kind, "criterion": criterion}
+                        for sha, kind, criterion, _p in photos.get(sh.candidate_uid, [])]}
+            for sh in sheets]}
+        manifest = {
+            "format": 1, "kind": "score-bundle", "app_version": __version__,
+            "bundle_id": str(uuid.uuid4()), "assessor_key": me.key_id, "assessor_name": me.name,
+            "seq": seq, "prev": last.manifest_sha256 if last else None, "round": round_row.uid,
+            "rubrics": {link.commodity: link.rubric.sha256 for link in round_row.commodities},
+            "created_at": now_iso(),
+        }
+        data = build_container(PAYLOAD_BUNDLE, manifest,
+                               {"scores.json": canonical_bytes(body), **files}, key)
+        atomic_write(Path(out), data)
+        try:  # read back from the medium: a bad USB stick fails here, not at the coordinator
+            verified = open_container(Path(out).read_bytes(), {PAYLOAD_BUNDLE},
+                                      lambda k, _e: me.public_key_raw if k == me.key_id else None)
+        except (OSError, Rejected) as exc:
+            Path(out).unlink(missing_ok=True)  # never leave an unrecorded bundle behind
+            raise UserFacingError(_("The bundle written to {path} does not read back correctly "
+                                    "({reason}); it was not counted. Try another medium.")
+                                  .format(path=out, reason=exc)) from None
+        s.add(BundleExportRow(seq=seq, bundle_id=manifest["bundle_id"],
+                              manifest_sha256=verified.manifest_sha256, round_id=round_row.id,
+                              file_name=Path(out).name[:300], exported_at=manifest["created_at"]))
+        n_scores = sum(len(sh.scores) for sh in sheets)
+        audit.append(s, actor, "bundle.export", "round", round_row.id,
+                     {"seq": seq, "sheets": len(sheets), "scores": n_scores,
+                      "manifest_sha256": verified.manifest_sha256})
+        return ExportInfo(Path(out), seq, len(sheets), n_scores, verified.manifest_sha256)
+
+
+def _photos_by_uid(s, round_id: int, evidence_dir: Path  # type: ignore[no-untyped-def]
+                   ) -> dict[str, list[tuple[str, str, str, Path]]]:
+    """Evidence photos per candidate uid: (sha256, kind, criterion, file)."""
+    from ovop_desktop.data.models import EvidenceRow
+
+    out: dict[str, list[tuple[str, str, str, Path]]] = {}
+    rows = s.execute(select(CandidateRow.uid, EvidenceRow).join(
+        EvidenceRow, EvidenceRow.candidate_id == CandidateRow.id).where(
+        CandidateRow.round_id == round_id).order_by(EvidenceRow.id)).all()
+    for uid, ev in rows:
+        out.setdefault(uid, []).append((ev.sha256, ev.kind, ev.criterion_id,
+                                        evidence_dir / f"{ev.sha256}.{ev.kind}"))
+    return out
+
+
+def last_export_seq(store: Store) -> int:
+    with store.read() as s:
+        return int(s.execute(select(func.max(BundleExportRow.seq))).scalar() or 0)
