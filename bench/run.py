@@ -91,6 +91,13 @@ def main() -> int:
           f"in one transaction; {b['accepted']:.0f} accepted; peak Python memory "
           f"{b['peak_mb']:.0f} MB")
 
+    from sheet_bench import run as run_sheet
+
+    bare_ms, photos_ms = run_sheet()
+    print(f"{'open a scoring sheet, 20 photos':<40} {bare_ms:>7.0f}ms {photos_ms:>7.0f}ms "
+          f"{photos_ms / bare_ms:>6.2f}x {'2.0x':>6}")
+    print("  baseline: the same sheet without photos (time to first paint)")
+
     from visits_bench import auto_assignment, score_latency
 
     p50, p95, worst = score_latency()
