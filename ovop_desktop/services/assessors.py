@@ -58,6 +58,14 @@ def _assessor(row: AssessorRow) -> Assessor:
         enrolled_at=row.enrolled_at, revoked_through_seq=row.revoked_through_seq)
 
 
+def require_assessor(s, assessor_id: int) -> AssessorRow:  # type: ignore[no-untyped-def]
+    """The assessor's row, or NotFoundError with a sentence the user can read."""
+    row = s.get(AssessorRow, assessor_id)
+    if row is None:
+        raise NotFoundError(_("There is no assessor with id {id}.").format(id=assessor_id))
+    return row
+
+
 class AssessorService:
     def __init__(self, store: Store, actor: Callable[[], str],
                  regions: Callable[[], RegionRegistry]) -> None:
@@ -117,9 +125,7 @@ class AssessorService:
 
     def get(self, assessor_id: int) -> Assessor:
         with self._store.read() as s:
-            row = s.get(AssessorRow, assessor_id)
-            if row is None:
-                raise NotFoundError(_("There is no assessor with id {id}.").format(id=assessor_id))
+            row = require_assessor(s, assessor_id)
             return _assessor(row)
 
     def by_key(self, key_id: str) -> Assessor | None:
@@ -132,9 +138,7 @@ class AssessorService:
         if through_seq < 0:
             raise ValidationError(_("The last trusted bundle number cannot be negative."))
         with self._store.write() as s:
-            row = s.get(AssessorRow, assessor_id)
-            if row is None:
-                raise NotFoundError(_("There is no assessor with id {id}.").format(id=assessor_id))
+            row = require_assessor(s, assessor_id)
             row.revoked_through_seq, row.revoked_at = through_seq, now_iso()
             audit.append(s, self._actor(), "assessor.revoke", "assessor", assessor_id,
                          {"through_seq": through_seq})
@@ -146,8 +150,7 @@ class AssessorService:
         """Give candidates of the round to an assessor (their next package carries them)."""
         ids = list(dict.fromkeys(candidate_ids))
         with self._store.write() as s:
-            if s.get(AssessorRow, assessor_id) is None:
-                raise NotFoundError(_("There is no assessor with id {id}.").format(id=assessor_id))
+            require_assessor(s, assessor_id)
             found = set(s.execute(select(CandidateRow.id).where(
                 CandidateRow.id.in_(ids), CandidateRow.round_id == round_id)).scalars())
             missing = [i for i in ids if i not in found]

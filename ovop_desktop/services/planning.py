@@ -8,15 +8,16 @@ from datetime import date
 
 from sqlalchemy import delete, select
 
-from ovop_desktop.data import audit
+from ovop_desktop.data import audit, candidate_repo
 from ovop_desktop.data.conflicts import conflict_in, plan_assessor
 from ovop_desktop.data.db import Store
-from ovop_desktop.data.models import AssessorRow, AssignmentRow, CandidateRow, ConflictRow, VisitRow
+from ovop_desktop.data.models import AssessorRow, AssignmentRow, ConflictRow, VisitRow
 from ovop_desktop.data.schema import now_iso
 from ovop_desktop.domain.planning import Plan, PlanCandidate, plan
 from ovop_desktop.domain.screening import Decision
-from ovop_desktop.errors import NotFoundError, UserFacingError, ValidationError
+from ovop_desktop.errors import UserFacingError, ValidationError
 from ovop_desktop.i18n import _
+from ovop_desktop.services.assessors import require_assessor
 from ovop_desktop.services.candidates import CandidateService
 
 
@@ -45,12 +46,9 @@ class PlanningService:
         if not reason:
             raise ValidationError(_("Give the reason for the conflict of interest."))
         with self._store.write() as s:
-            if s.get(CandidateRow, candidate_id) is None:
-                raise NotFoundError(_("There is no candidate with id {id}.").format(
-                    id=candidate_id))
-            if assessor_id is not None and s.get(AssessorRow, assessor_id) is None:
-                raise NotFoundError(_("There is no assessor with id {id}.").format(
-                    id=assessor_id))
+            candidate_repo.require(s, candidate_id)
+            if assessor_id is not None:
+                require_assessor(s, assessor_id)
             row = ConflictRow(assessor_id=assessor_id, candidate_id=candidate_id, reason=reason,
                               declared_by=self._actor(), declared_at=now_iso())
             s.add(row)
@@ -118,9 +116,7 @@ class PlanningService:
 
     def set_visit(self, candidate_id: int, when: date | None) -> None:
         with self._store.write() as s:
-            if s.get(CandidateRow, candidate_id) is None:
-                raise NotFoundError(_("There is no candidate with id {id}.").format(
-                    id=candidate_id))
+            candidate_repo.require(s, candidate_id)
             row = s.get(VisitRow, candidate_id)
             if when is None:
                 if row is not None:
