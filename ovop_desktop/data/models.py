@@ -63,6 +63,11 @@ class RoundRow(Base):
     threshold_2: Mapped[int] = mapped_column(Integer, nullable=False)
     threshold_1: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[str] = mapped_column(String(40), nullable=False)
+    # Results method (schema v6): fewer assessors than this → incomplete, not classified;
+    # ties broken by these aspect ids in order; a spread of levels ≥ spread_flag is flagged.
+    min_assessors: Mapped[int] = mapped_column(Integer, server_default="2", default=2)
+    tie_break: Mapped[str] = mapped_column(String(100), server_default="C,B,A", default="C,B,A")
+    spread_flag: Mapped[int] = mapped_column(Integer, server_default="2", default=2)
     commodities: Mapped[list[RoundCommodityRow]] = relationship(
         back_populates="round", cascade="all, delete-orphan", order_by="RoundCommodityRow.position"
     )
@@ -131,6 +136,8 @@ class CandidateRow(Base):
     updated_at: Mapped[str] = mapped_column(String(40))
     # Assessor side: no longer in this assessor's newest package (kept with its scores).
     withdrawn: Mapped[int] = mapped_column(Integer, server_default="0", default=0)
+    # Associations the IKM belongs to, one per line (conflict rule: an assessor's institution).
+    associations: Mapped[str] = mapped_column(Text, server_default="", default="")
 
 
 class CandidateHistoryRow(Base):
@@ -254,6 +261,7 @@ class ScoreSheetRow(Base):
     status: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[str] = mapped_column(String(40))
+    visited_on: Mapped[str | None] = mapped_column(String(10))  # the actual visit date
 
 
 class ScoreRow(Base):
@@ -309,6 +317,7 @@ class ReceivedSheetRow(Base):
                                               primary_key=True)
     status: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text)
+    visited_on: Mapped[str | None] = mapped_column(String(10))
 
 
 class ReceivedScoreRow(Base):
@@ -375,3 +384,33 @@ class EvidenceRow(Base):
     height: Mapped[int] = mapped_column(Integer)
     added_by: Mapped[str] = mapped_column(String(200))
     added_at: Mapped[str] = mapped_column(String(40))
+
+
+# -- results (schema v6) ------------------------------------------------------------------
+
+
+class ModerationRow(Base):
+    """A moderated level set by the panel, with its reason; the newest row per criterion
+    counts (level NULL = withdrawn). Earlier rows stay as the history."""
+
+    __tablename__ = "moderation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidate.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[str] = mapped_column(String(20))
+    level: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(200))
+    ts: Mapped[str] = mapped_column(String(40))
+
+
+class CurationRow(Base):
+    """Go Global curation of a 3★/2★ candidate: selected for export curation, and a note."""
+
+    __tablename__ = "curation"
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id", ondelete="CASCADE"),
+                                              primary_key=True)
+    selected: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text)
+    updated_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[str] = mapped_column(String(40))

@@ -17,6 +17,7 @@ from ovop_desktop.data.migrations import (
     m0003_exchange,
     m0004_visits,
     m0005_evidence,
+    m0006_results,
 )
 
 Step = Callable[[Connection], None]
@@ -27,5 +28,6 @@ LADDER: tuple[Step, ...] = (
     m0003_exchange.upgrade,
     m0004_visits.upgrade,
     m0005_evidence.upgrade,
+    m0006_results.upgrade,
 )
 CURRENT_VERSION = len(LADDER)
