@@ -66,3 +66,10 @@ def verify(session: Session) -> ChainReport:
 
 def count(session: Session) -> int:
     return int(session.execute(select(func.count()).select_from(AuditRow)).scalar() or 0)
+
+
+def head(session: Session) -> str:
+    """The newest entry's hash (GENESIS for an empty log): what results receipts cite."""
+    found = session.execute(select(AuditRow.entry_hash).order_by(AuditRow.seq.desc())
+                            .limit(1)).scalar()
+    return found or GENESIS

@@ -104,7 +104,10 @@ def _round(row: RoundRow) -> Round:
     )
     return Round(id=row.id, year=row.year, name=row.name, status=RoundStatus(row.status),
                  thresholds=Thresholds(row.threshold_3, row.threshold_2, row.threshold_1),
-                 commodities=commodities, created_at=row.created_at, uid=row.uid)
+                 commodities=commodities, created_at=row.created_at, uid=row.uid,
+                 min_assessors=row.min_assessors,
+                 tie_break=tuple(p for p in row.tie_break.split(",") if p),
+                 spread_flag=row.spread_flag)
 
 
 def _round_query():  # type: ignore[no-untyped-def]

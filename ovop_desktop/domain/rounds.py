@@ -93,6 +93,10 @@ class Round:
     commodities: tuple[RoundCommodity, ...]
     created_at: str
     uid: str = ""  # the same on every laptop that holds this round (packages, bundles)
+    # The results method declared for the round (see domain/results.Method).
+    min_assessors: int = 2
+    tie_break: tuple[str, ...] = ("C", "B", "A")
+    spread_flag: int = 2
 
     @property
     def editable(self) -> bool:

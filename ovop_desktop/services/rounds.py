@@ -74,6 +74,26 @@ class RoundService:
                          {"old": old, "new": thresholds.as_text()})
         return self.get(round_id)
 
+    def set_method(self, round_id: int, min_assessors: int, tie_break: tuple[str, ...],
+                   spread_flag: int) -> Round:
+        """The results method: minimum assessors, tie-break aspect order, disagreement flag."""
+        from ovop_desktop.domain.results import Method
+
+        problems = Method(min_assessors, tie_break, spread_flag).problems()
+        if problems:
+            raise ValidationError(problems[0])
+        with self._store.write() as s:
+            row = self._editable_row(s, round_id)
+            old = {"min_assessors": row.min_assessors, "tie_break": row.tie_break,
+                   "spread_flag": row.spread_flag}
+            row.min_assessors, row.tie_break, row.spread_flag = (
+                min_assessors, ",".join(tie_break), spread_flag)
+            audit.append(s, self._actor(), "round.method", "round", round_id,
+                         {"old": old, "new": {"min_assessors": min_assessors,
+                                              "tie_break": row.tie_break,
+                                              "spread_flag": spread_flag}})
+        return self.get(round_id)
+
     def set_status(self, round_id: int, status: RoundStatus) -> Round:
         with self._store.write() as s:
             row = repo.round_row(s, round_id)

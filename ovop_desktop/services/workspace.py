@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from ovop_desktop.services.bundles import BundleService
     from ovop_desktop.services.packages import PackageService
     from ovop_desktop.services.proposal_import import ProposalImportService
+    from ovop_desktop.services.results import ResultsService
 
 
 class Workspace:
@@ -88,6 +89,12 @@ class Workspace:
         from ovop_desktop.services.bundles import BundleService
 
         return BundleService(self.store, self.profile.actor, self.assessors, self.paths.bundles)
+
+    @cached_property
+    def results(self) -> ResultsService:
+        from ovop_desktop.services.results import ResultsService
+
+        return ResultsService(self.store, self.profile.actor, load_regions)
 
     # -- settings --------------------------------------------------------------
 

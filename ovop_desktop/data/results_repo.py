@@ -1,0 +1,192 @@
+"""What results are computed from, read in a few set-based queries.
+
+The current scores of an assessor are the finished sheets of the newest accepted
+bundle from that assessor for the round (bundles are snapshots). Conflicted
+assessor–candidate pairs never count, even when the conflict was declared after
+the bundle arrived.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from ovop_desktop.data.conflicts import plan_assessor
+from ovop_desktop.data.models import (
+    AssessorRow,
+    AssignmentRow,
+    BundleRow,
+    CandidateRow,
+    ConflictRow,
+    CurationRow,
+    ModerationRow,
+    ReceivedScoreRow,
+    ReceivedSheetRow,
+)
+from ovop_desktop.domain.commodities import Commodity
+from ovop_desktop.domain.planning import PlanCandidate, conflict_reason
+
+ACCEPTED = "accepted"
+FINISHED = "finished"
+
+
+@dataclass(frozen=True)
+class CurrentBundle:
+    id: int
+    assessor_id: int
+    seq: int
+    manifest_sha256: str
+    imported_at: str
+
+
+def current_bundles(s: Session, round_id: int) -> list[CurrentBundle]:
+    """Per assessor, the accepted bundle with the highest sequence number."""
+    newest = (select(BundleRow.assessor_id, func.max(BundleRow.seq).label("seq"))
+              .where(BundleRow.round_id == round_id, BundleRow.status == ACCEPTED)
+              .group_by(BundleRow.assessor_id).subquery())
+    rows = s.execute(
+        select(BundleRow.id, BundleRow.assessor_id, BundleRow.seq, BundleRow.manifest_sha256,
+               BundleRow.imported_at)
+        .join(newest, and_(BundleRow.assessor_id == newest.c.assessor_id,
+                           BundleRow.seq == newest.c.seq))
+        .where(BundleRow.round_id == round_id, BundleRow.status == ACCEPTED)
+        .order_by(BundleRow.assessor_id))
+    return [CurrentBundle(*r) for r in rows]
+
+
+def round_candidates(s: Session, round_id: int, bundle_ids: list[int]) -> list[CandidateRow]:
+    """Candidates that were planned for a visit or have scores in a current bundle."""
+    assigned = select(AssignmentRow.candidate_id).where(AssignmentRow.round_id == round_id)
+    scored = select(ReceivedSheetRow.candidate_id).where(
+        ReceivedSheetRow.bundle_id.in_(bundle_ids))
+    return list(s.execute(
+        select(CandidateRow).where(CandidateRow.round_id == round_id,
+                                   CandidateRow.id.in_(assigned.union(scored)))
+        .order_by(CandidateRow.id)).scalars())
+
+
+def conflicted_pairs(s: Session, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Which of these (assessor, candidate) pairs are conflicted, declared or by rule."""
+    if not pairs:
+        return set()
+    assessors = {a for a, _c in pairs}
+    candidates = {c for _a, c in pairs}
+    declared = {(a, c): reason for a, c, reason in s.execute(
+        select(ConflictRow.assessor_id, ConflictRow.candidate_id, ConflictRow.reason)
+        .where(ConflictRow.assessor_id.in_(assessors)))}
+    plan_assessors = {row.id: plan_assessor(row) for row in s.execute(
+        select(AssessorRow).where(AssessorRow.id.in_(assessors))).scalars()}
+    plan_candidates = {c: PlanCandidate(c, Commodity(commodity), region) for c, commodity, region
+                       in s.execute(select(CandidateRow.id, CandidateRow.commodity,
+                                           CandidateRow.region_code)
+                                    .where(CandidateRow.id.in_(candidates)))}
+    return {(a, c) for a, c in pairs
+            if a in plan_assessors and c in plan_candidates
+            and conflict_reason(plan_assessors[a], plan_candidates[c], declared)}
+
+
+def finished_scores(s: Session, bundles: list[CurrentBundle]
+                    ) -> dict[int, dict[int, dict[str, int]]]:
+    """candidate → assessor → criterion → level, from finished sheets of these bundles."""
+    by_bundle = {b.id: b.assessor_id for b in bundles}
+    out: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    if not by_bundle:
+        return {}
+    query = (select(ReceivedScoreRow.bundle_id, ReceivedScoreRow.candidate_id,
+                    ReceivedScoreRow.criterion_id, ReceivedScoreRow.level)
+             .join(ReceivedSheetRow, and_(
+                 ReceivedSheetRow.bundle_id == ReceivedScoreRow.bundle_id,
+                 ReceivedSheetRow.candidate_id == ReceivedScoreRow.candidate_id))
+             .where(ReceivedScoreRow.bundle_id.in_(list(by_bundle)),
+                    ReceivedSheetRow.status == FINISHED))
+    for bundle_id, candidate_id, criterion_id, level in s.execute(query):
+        out[candidate_id][by_bundle[bundle_id]][criterion_id] = level
+    return out
+
+
+@dataclass(frozen=True)
+class SheetDetail:
+    """One assessor's sheet for one candidate as received (finished or not)."""
+
+    assessor_id: int
+    status: str
+    note: str
+    visited_on: str | None
+    levels: dict[str, int]
+    notes: dict[str, str]
+
+
+def sheets_for(s: Session, bundles: list[CurrentBundle], candidate_id: int) -> list[SheetDetail]:
+    by_bundle = {b.id: b.assessor_id for b in bundles}
+    if not by_bundle:
+        return []
+    sheets = s.execute(select(ReceivedSheetRow).where(
+        ReceivedSheetRow.bundle_id.in_(list(by_bundle)),
+        ReceivedSheetRow.candidate_id == candidate_id)).scalars().all()
+    out = []
+    for sheet in sorted(sheets, key=lambda r: by_bundle[r.bundle_id]):
+        scores = s.execute(select(ReceivedScoreRow).where(
+            ReceivedScoreRow.bundle_id == sheet.bundle_id,
+            ReceivedScoreRow.candidate_id == candidate_id)).scalars().all()
+        out.append(SheetDetail(by_bundle[sheet.bundle_id], sheet.status, sheet.note,
+                               sheet.visited_on, {r.criterion_id: r.level for r in scores},
+                               {r.criterion_id: r.note for r in scores if r.note}))
+    return out
+
+
+def current_moderation(s: Session, round_id: int) -> dict[tuple[int, str], int]:
+    """(candidate, criterion) → moderated level: the newest row per pair, unless withdrawn."""
+    newest = (select(func.max(ModerationRow.id))
+              .join(CandidateRow, CandidateRow.id == ModerationRow.candidate_id)
+              .where(CandidateRow.round_id == round_id)
+              .group_by(ModerationRow.candidate_id, ModerationRow.criterion_id))
+    rows = s.execute(select(ModerationRow.candidate_id, ModerationRow.criterion_id,
+                            ModerationRow.level).where(ModerationRow.id.in_(newest)))
+    return {(c, k): level for c, k, level in rows if level is not None}
+
+
+def moderation_history(s: Session, candidate_id: int) -> list[ModerationRow]:
+    return list(s.execute(select(ModerationRow).where(ModerationRow.candidate_id == candidate_id)
+                          .order_by(ModerationRow.id)).scalars())
+
+
+def curation(s: Session, round_id: int) -> dict[int, CurationRow]:
+    rows = s.execute(select(CurationRow).join(
+        CandidateRow, CandidateRow.id == CurationRow.candidate_id)
+        .where(CandidateRow.round_id == round_id)).scalars()
+    return {r.candidate_id: r for r in rows}
+
+
+def assignments(s: Session, round_id: int) -> dict[int, set[int]]:
+    """candidate → assigned assessors."""
+    out: dict[int, set[int]] = defaultdict(set)
+    for a, c in s.execute(select(AssignmentRow.assessor_id, AssignmentRow.candidate_id)
+                          .where(AssignmentRow.round_id == round_id)):
+        out[c].add(a)
+    return out
+
+
+def sheet_statuses(s: Session, bundles: list[CurrentBundle]) -> dict[tuple[int, int], str]:
+    """(assessor, candidate) → sheet status in the assessor's current bundle."""
+    by_bundle = {b.id: b.assessor_id for b in bundles}
+    if not by_bundle:
+        return {}
+    rows = s.execute(select(ReceivedSheetRow.bundle_id, ReceivedSheetRow.candidate_id,
+                            ReceivedSheetRow.status)
+                     .where(ReceivedSheetRow.bundle_id.in_(list(by_bundle))))
+    return {(by_bundle[b], c): status for b, c, status in rows}
+
+
+def bundle_counts(s: Session, round_id: int) -> dict[int, tuple[int, int | None, str | None]]:
+    """assessor → (bundles on file, highest accepted seq, last import time)."""
+    rows = s.execute(select(BundleRow.assessor_id, func.count(), func.max(BundleRow.imported_at))
+                     .where(BundleRow.round_id == round_id)
+                     .group_by(BundleRow.assessor_id))
+    accepted = {a: seq for a, seq in s.execute(
+        select(BundleRow.assessor_id, func.max(BundleRow.seq))
+        .where(BundleRow.round_id == round_id, BundleRow.status == ACCEPTED)
+        .group_by(BundleRow.assessor_id))}
+    return {a: (n, accepted.get(a), last) for a, n, last in rows if a is not None}

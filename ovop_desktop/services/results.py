@@ -1,0 +1,346 @@
+"""Results for a round: aggregation over the current bundles, moderation, the progress
+board, the Go Global curation — computed by the pure functions in domain/results."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from ovop_desktop.data import audit, candidate_repo
+from ovop_desktop.data import repositories as repo
+from ovop_desktop.data import results_repo as rr
+from ovop_desktop.data.db import Store
+from ovop_desktop.data.models import AssessorRow, CandidateRow, CurationRow, ModerationRow
+from ovop_desktop.data.schema import now_iso
+from ovop_desktop.domain.regions import RegionRegistry
+from ovop_desktop.domain.results import (
+    CandidateInfo,
+    CandidateResult,
+    Method,
+    Results,
+    compute,
+)
+from ovop_desktop.domain.rounds import Round
+from ovop_desktop.domain.rubric import LEVELS, Rubric, rubric_from_dict
+from ovop_desktop.errors import NotFoundError, UserFacingError, ValidationError
+from ovop_desktop.i18n import _
+
+MAX_REASON = 2000
+MAX_NOTE = 4000
+
+
+@dataclass(frozen=True)
+class CandidateFacts:
+    """What the results screens and exports show about a candidate besides its scores."""
+
+    id: int
+    uid: str
+    name: str
+    owner: str
+    commodity: str
+    product: str
+    sentra: str
+    region_code: str
+    regency: str
+    province: str
+    kind: str
+    previous_star: int | None
+    previous_year: int | None
+    workforce: int | None
+    capacity: str
+    markets: str
+    export_history: str
+    documents: str
+
+
+@dataclass(frozen=True)
+class AssessorFacts:
+    id: int
+    name: str
+    institution: str
+
+
+@dataclass(frozen=True)
+class ResultsReport:
+    """One consistent reading of a round's results (one read transaction)."""
+
+    round: Round
+    results: Results
+    candidates: dict[int, CandidateFacts]
+    assessors: dict[int, AssessorFacts]
+    rubrics: dict[str, Rubric]
+    bundles: tuple[rr.CurrentBundle, ...]
+    audit_head: str
+    excluded_conflicts: int = 0
+
+    def rows(self, commodity: str | None = None) -> list[CandidateResult]:
+        """Per commodity (round order), ranked first, then the unranked by name."""
+        order = {c.commodity.value: i for i, c in enumerate(self.round.commodities)}
+        rows = [r for r in self.results.candidates
+                if commodity is None or r.commodity == commodity]
+        return sorted(rows, key=lambda r: (
+            order.get(r.commodity, 99), r.rank is None, r.rank or 0,
+            self.candidates[r.candidate_id].name.casefold(), r.candidate_id))
+
+    def criterion_name(self, commodity: str, criterion_id: str, language: str) -> str:
+        rubric = self.rubrics.get(commodity)
+        if rubric is not None:
+            for _aspect, c in rubric.criteria():
+                if c.id == criterion_id:
+                    return c.name.get(language)
+        return criterion_id
+
+
+@dataclass(frozen=True)
+class ModerationEntry:
+    criterion_id: str
+    level: int | None
+    reason: str
+    actor: str
+    ts: str
+
+
+@dataclass(frozen=True)
+class CandidateDetail:
+    result: CandidateResult
+    facts: CandidateFacts
+    sheets: tuple[rr.SheetDetail, ...]     # every received sheet, finished or not
+    excluded: tuple[int, ...]              # assessors whose scores do not count (conflict)
+    moderation: tuple[ModerationEntry, ...]
+
+
+@dataclass(frozen=True)
+class AssessorProgress:
+    assessor: AssessorFacts
+    bundles: int
+    last_seq: int | None
+    last_import: str | None
+    assigned: int
+    finished: int
+    in_progress: int
+    missing: tuple[int, ...]  # assigned candidates without a finished sheet
+
+
+@dataclass(frozen=True)
+class CandidateProgress:
+    candidate_id: int
+    assigned: tuple[int, ...]
+    finished: tuple[int, ...]
+    missing: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ProgressBoard:
+    assessors: tuple[AssessorProgress, ...]
+    candidates: tuple[CandidateProgress, ...]
+    names: dict[int, str] = field(default_factory=dict)  # candidate id → name
+
+
+@dataclass(frozen=True)
+class ShortlistEntry:
+    result: CandidateResult
+    facts: CandidateFacts
+    selected: bool
+    note: str
+    updated_by: str
+    updated_at: str
+
+
+def method_of(round_: Round) -> Method:
+    return Method(min_assessors=round_.min_assessors, tie_break=round_.tie_break,
+                  spread_flag=round_.spread_flag)
+
+
+class ResultsService:
+    def __init__(self, store: Store, actor: Callable[[], str],
+                 regions: Callable[[], RegionRegistry]) -> None:
+        self._store = store
+        self._actor = actor
+        self._regions = regions
+
+    # -- computing ------------------------------------------------------------------------
+
+    def report(self, round_id: int) -> ResultsReport:
+        with self._store.read() as s:
+            round_ = repo.get_round(s, round_id)
+            if round_ is None:
+                raise NotFoundError(_("There is no round with id {id}.").format(id=round_id))
+            rubrics = {rc.commodity.value: rubric_from_dict(_rubric_doc(s, rc.rubric_id))
+                       for rc in round_.commodities}
+            bundles = rr.current_bundles(s, round_id)
+            rows = rr.round_candidates(s, round_id, [b.id for b in bundles])
+            scores = rr.finished_scores(s, bundles)
+            conflicted = rr.conflicted_pairs(
+                s, {(a, c) for c, per in scores.items() for a in per})
+            for a, c in conflicted:
+                scores[c].pop(a, None)
+            moderation = rr.current_moderation(s, round_id)
+            assessor_ids = {b.assessor_id for b in bundles} | {
+                a for team in rr.assignments(s, round_id).values() for a in team}
+            assessors = _assessors(s, assessor_ids)
+            head = audit.head(s)
+        facts = {r.id: self._facts(r) for r in rows}
+        infos = [CandidateInfo(r.id, r.commodity, r.region_code[:2],
+                               r.previous_star if r.kind == "reevaluation" else None)
+                 for r in rows]
+        results = compute(infos, rubrics, scores, round_.thresholds, method_of(round_),
+                          moderation)
+        return ResultsReport(round_, results, facts, assessors, rubrics, tuple(bundles), head,
+                             len(conflicted))
+
+    def detail(self, round_id: int, candidate_id: int,
+               report: ResultsReport | None = None) -> CandidateDetail:
+        report = report or self.report(round_id)
+        result = report.results.by_id().get(candidate_id)
+        if result is None:
+            raise NotFoundError(_("Candidate {id} has no results in this round.").format(
+                id=candidate_id))
+        with self._store.read() as s:
+            sheets = rr.sheets_for(s, list(report.bundles), candidate_id)
+            conflicted = rr.conflicted_pairs(s, {(sh.assessor_id, candidate_id) for sh in sheets})
+            history = [ModerationEntry(m.criterion_id, m.level, m.reason, m.actor, m.ts)
+                       for m in rr.moderation_history(s, candidate_id)]
+        return CandidateDetail(result, report.candidates[candidate_id], tuple(sheets),
+                               tuple(sorted(a for a, _c in conflicted)), tuple(history))
+
+    # -- moderation -----------------------------------------------------------------------
+
+    def moderate(self, candidate_id: int, criterion_id: str, level: int | None,
+                 reason: str) -> None:
+        """Set (or, with level None, withdraw) the panel's level for one criterion."""
+        reason = " ".join(reason.split())
+        if not reason:
+            raise ValidationError(_("Give the reason for the moderation (the panel's "
+                                    "decision)."))
+        if len(reason) > MAX_REASON:
+            raise ValidationError(_("The reason is too long (at most {n} characters).").format(
+                n=MAX_REASON))
+        if level is not None and level not in LEVELS:
+            raise ValidationError(_("Level {level} is not a level: use 1, 2 or 3.").format(
+                level=level))
+        with self._store.write() as s:
+            candidate = candidate_repo.require(s, candidate_id)
+            round_ = repo.get_round(s, candidate.round_id)
+            if round_ is None or not round_.editable:
+                raise UserFacingError(_("The round is closed; its results can no longer be "
+                                        "moderated."))
+            link = next((rc for rc in round_.commodities
+                         if rc.commodity.value == candidate.commodity), None)
+            rubric = rubric_from_dict(_rubric_doc(s, link.rubric_id)) if link else None
+            if rubric is None or criterion_id not in {c.id for _a, c in rubric.criteria()}:
+                raise ValidationError(_("{criterion} is not a criterion of the {commodity} "
+                                        "rubric.").format(criterion=criterion_id,
+                                                          commodity=candidate.commodity))
+            current = rr.current_moderation(s, candidate.round_id).get(
+                (candidate_id, criterion_id))
+            if level is None and current is None:
+                raise UserFacingError(_("{criterion} of this candidate is not moderated.")
+                                      .format(criterion=criterion_id))
+            row = ModerationRow(candidate_id=candidate_id, criterion_id=criterion_id,
+                                level=level, reason=reason, actor=self._actor(), ts=now_iso())
+            s.add(row)
+            s.flush()
+            audit.append(s, row.actor, "results.moderate" if level else "results.unmoderate",
+                         "candidate", candidate_id,
+                         {"criterion": criterion_id, "old": current, "new": level,
+                          "reason": reason})
+
+    # -- progress -------------------------------------------------------------------------
+
+    def progress(self, round_id: int) -> ProgressBoard:
+        with self._store.read() as s:
+            bundles = rr.current_bundles(s, round_id)
+            teams = rr.assignments(s, round_id)
+            statuses = rr.sheet_statuses(s, bundles)
+            counts = rr.bundle_counts(s, round_id)
+            assessors = _assessors(s, None)  # every enrolled assessor, even without work yet
+            names = {c: n for c, n in s.execute(_names_query(round_id))}
+        per_assessor = []
+        for a in sorted(assessors.values(), key=lambda x: x.name.casefold()):
+            mine = sorted(c for c, team in teams.items() if a.id in team)
+            finished = [c for c in mine if statuses.get((a.id, c)) == rr.FINISHED]
+            started = [c for c in mine if (a.id, c) in statuses and c not in finished]
+            n, seq, last = counts.get(a.id, (0, None, None))
+            per_assessor.append(AssessorProgress(
+                a, n, seq, last, len(mine), len(finished), len(started),
+                tuple(c for c in mine if c not in finished)))
+        per_candidate = []
+        for c in sorted(teams, key=lambda c: (names.get(c, "").casefold(), c)):
+            team = tuple(sorted(teams[c]))
+            done = tuple(a for a in team if statuses.get((a, c)) == rr.FINISHED)
+            per_candidate.append(CandidateProgress(c, team, done,
+                                                   tuple(a for a in team if a not in done)))
+        return ProgressBoard(tuple(per_assessor), tuple(per_candidate), names)
+
+    # -- Go Global ------------------------------------------------------------------------
+
+    def shortlist(self, round_id: int, report: ResultsReport | None = None
+                  ) -> list[ShortlistEntry]:
+        """Candidates classified 3★ or 2★, best first, with their curation state."""
+        report = report or self.report(round_id)
+        with self._store.read() as s:
+            curation = rr.curation(s, round_id)
+        out = []
+        for r in report.rows():
+            if r.star not in (2, 3):
+                continue
+            cur = curation.get(r.candidate_id)
+            out.append(ShortlistEntry(r, report.candidates[r.candidate_id],
+                                      bool(cur and cur.selected), cur.note if cur else "",
+                                      cur.updated_by if cur else "",
+                                      cur.updated_at if cur else ""))
+        out.sort(key=lambda e: (-(e.result.star or 0), -(e.result.total or 0.0),
+                                e.facts.name.casefold()))
+        return out
+
+    def curate(self, candidate_id: int, selected: bool, note: str) -> None:
+        note = note.strip()
+        if len(note) > MAX_NOTE:
+            raise ValidationError(_("The note is too long (at most {n} characters).").format(
+                n=MAX_NOTE))
+        with self._store.write() as s:
+            candidate_repo.require(s, candidate_id)
+            row = s.get(CurationRow, candidate_id)
+            old = {"selected": bool(row.selected), "note": row.note} if row else None
+            if row is None:
+                row = CurationRow(candidate_id=candidate_id)
+                s.add(row)
+            row.selected, row.note = int(selected), note
+            row.updated_by, row.updated_at = self._actor(), now_iso()
+            audit.append(s, row.updated_by, "goglobal.curate",
+                         "candidate", candidate_id,
+                         {"old": old, "new": {"selected": selected, "note": note}})
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _facts(self, row: CandidateRow) -> CandidateFacts:
+        regions = self._regions()
+        regency = regions.regency(row.region_code)
+        province = regions.province(row.region_code[:2])
+        return CandidateFacts(
+            row.id, row.uid, row.name, row.owner, row.commodity, row.product, row.sentra_name,
+            row.region_code, regency.name if regency else row.region_code,
+            province.name if province else row.region_code[:2], row.kind, row.previous_star,
+            row.previous_year, row.workforce, row.capacity, row.markets, row.export_history,
+            row.documents)
+
+
+def _rubric_doc(s, rubric_id: int) -> object:  # type: ignore[no-untyped-def]
+    row = repo.rubric_row(s, rubric_id)
+    return json.loads(row.content)
+
+
+def _assessors(s, ids: set[int] | None) -> dict[int, AssessorFacts]:  # type: ignore[no-untyped-def]
+    query = select(AssessorRow.id, AssessorRow.name, AssessorRow.institution)
+    if ids is not None:
+        query = query.where(AssessorRow.id.in_(ids))
+    rows = s.execute(query)
+    return {a: AssessorFacts(a, name, inst) for a, name, inst in rows}
+
+
+def _names_query(round_id: int):  # type: ignore[no-untyped-def]
+    return select(CandidateRow.id, CandidateRow.name).where(CandidateRow.round_id == round_id)
+
