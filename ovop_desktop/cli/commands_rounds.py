@@ -43,6 +43,9 @@ def register(groups: Any) -> None:
     use = cmds.add_parser("use", help=_("make a round the current one"))
     use.add_argument("id", type=int)
     use.set_defaults(handler=cmd_use)
+    from ovop_desktop.cli.commands_results import register_round_method
+
+    register_round_method(cmds)
 
 
 def round_json(r: Round) -> dict[str, Any]:
@@ -56,6 +59,8 @@ def round_json(r: Round) -> dict[str, Any]:
             for rc in r.commodities
         ],
         "created_at": r.created_at,
+        "method": {"min_assessors": r.min_assessors, "tie_break": list(r.tie_break),
+                   "spread_flag": r.spread_flag},
     }
 
 

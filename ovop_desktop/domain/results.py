@@ -242,6 +242,16 @@ def _candidate(info: CandidateInfo, rubric: Rubric, by_assessor: Mapping[int, Ma
         previous_star=info.previous_star, change=change), own
 
 
+def own_totals(result: CandidateResult, rubric: Rubric) -> dict[int, float]:
+    """Each assessor's own total for the candidate (assessors who scored every criterion)."""
+    out = {}
+    for a in result.assessors:
+        levels = {c.criterion_id: c.levels[a] for c in result.criteria if a in c.levels}
+        if len(levels) == len(result.criteria):
+            out[a] = _round(sum(_aspect_scores(rubric, levels).values()))
+    return out
+
+
 def _aspect_scores(rubric: Rubric, values: Mapping[str, float | None]) -> dict[str, float]:
     """Achieved ÷ maximum × weight; an unscored criterion counts 0 (the total says so)."""
     out = {}

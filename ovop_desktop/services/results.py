@@ -4,9 +4,12 @@ board, the Go Global curation — computed by the pure functions in domain/resul
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from ovop_desktop.data import audit, candidate_repo
@@ -16,12 +19,14 @@ from ovop_desktop.data.db import Store
 from ovop_desktop.data.models import AssessorRow, CandidateRow, CurationRow, ModerationRow
 from ovop_desktop.data.schema import now_iso
 from ovop_desktop.domain.regions import RegionRegistry
+from ovop_desktop.domain.reliability import alpha_band, icc_oneway, krippendorff_alpha
 from ovop_desktop.domain.results import (
     CandidateInfo,
     CandidateResult,
     Method,
     Results,
     compute,
+    own_totals,
 )
 from ovop_desktop.domain.rounds import Round
 from ovop_desktop.domain.rubric import LEVELS, Rubric, rubric_from_dict
@@ -140,6 +145,24 @@ class ProgressBoard:
 
 
 @dataclass(frozen=True)
+class ReliabilityRow:
+    commodity: str
+    criterion_id: str          # "" for the commodity as a whole
+    units: int                 # candidate × criterion pairs with at least two levels
+    alpha_ordinal: float | None
+    alpha_interval: float | None
+    icc1: float | None         # ICC(1,1) on the assessors' own totals (commodity rows)
+    icc1k: float | None        # ICC(1,k): the reliability of the mean of k assessors
+    k: int                     # assessors per candidate used for the ICC (0: not estimable)
+    band: str                  # interpretation of alpha_ordinal
+
+
+@dataclass(frozen=True)
+class ReliabilityReport:
+    rows: tuple[ReliabilityRow, ...]
+
+
+@dataclass(frozen=True)
 class ShortlistEntry:
     result: CandidateResult
     facts: CandidateFacts
@@ -205,6 +228,54 @@ class ResultsService:
                        for m in rr.moderation_history(s, candidate_id)]
         return CandidateDetail(result, report.candidates[candidate_id], tuple(sheets),
                                tuple(sorted(a for a, _c in conflicted)), tuple(history))
+
+    def reliability(self, report: ResultsReport) -> ReliabilityReport:
+        """Krippendorff's alpha per commodity and criterion (levels are ordinal; interval
+        shown beside), and ICC(1) on the assessors' own totals where every candidate in
+        the analysis has the same number k of assessors (the most common k ≥ 2)."""
+        rows = []
+        for rc in report.round.commodities:
+            commodity = rc.commodity.value
+            rubric = report.rubrics[commodity]
+            results = [r for r in report.results.candidates
+                       if r.commodity == commodity and len(r.assessors) >= 2]
+            per_criterion: dict[str, list[list[float]]] = {
+                c.id: [] for _a, c in rubric.criteria()}
+            for r in results:
+                for c in r.criteria:
+                    if len(c.levels) >= 2 and c.criterion_id in per_criterion:
+                        per_criterion[c.criterion_id].append(
+                            [float(v) for v in c.levels.values()])
+            units = [u for group in per_criterion.values() for u in group]
+            totals = [list(own_totals(r, rubric).values()) for r in results]
+            counts = Counter(len(t) for t in totals if len(t) >= 2)
+            k = max(counts, key=lambda n: (counts[n], n)) if counts else 0
+            icc = icc_oneway([t for t in totals if len(t) == k]) if k and counts[k] >= 2 \
+                else None
+            ordinal = krippendorff_alpha(units, "ordinal")
+            rows.append(ReliabilityRow(
+                commodity, "", len(units), ordinal, krippendorff_alpha(units, "interval"),
+                icc.icc1 if icc else None, icc.icc1k if icc else None,
+                k if icc else 0, alpha_band(ordinal)))
+            for criterion_id, group in per_criterion.items():
+                ordinal = krippendorff_alpha(group, "ordinal")
+                rows.append(ReliabilityRow(
+                    commodity, criterion_id, len(group), ordinal,
+                    krippendorff_alpha(group, "interval"), None, None, 0, alpha_band(ordinal)))
+        return ReliabilityReport(tuple(rows))
+
+    # -- exports -----------------------------------------------------------------------
+
+    def export(self, report: ResultsReport, path: Path, key: Ed25519PrivateKey) -> Path:
+        """Results as .xlsx/.csv/.json with a receipt signed by `key`; returns the receipt."""
+        from ovop_desktop.services.results_export import export_results
+
+        return export_results(report, Path(path), key, self._actor())
+
+    def export_shortlist(self, round_id: int, path: Path) -> None:
+        from ovop_desktop.services.results_export import export_shortlist
+
+        export_shortlist(self.shortlist(round_id), Path(path))
 
     # -- moderation -----------------------------------------------------------------------
 
