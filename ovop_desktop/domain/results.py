@@ -18,10 +18,14 @@ every one of its assessors has an estimable offset.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
+from itertools import repeat
+from operator import itemgetter, mul
+from typing import NamedTuple
 
 from ovop_desktop.domain.rounds import Thresholds
 from ovop_desktop.domain.rubric import LEVELS, Rubric
@@ -110,8 +114,7 @@ class CandidateInfo:
     previous_star: int | None = None  # set for re-evaluations of earlier holders
 
 
-@dataclass(frozen=True)
-class CriterionResult:
+class CriterionResult(NamedTuple):
     criterion_id: str
     aspect_id: str
     levels: Mapping[int, int]     # assessor id → level
@@ -131,7 +134,6 @@ class CandidateResult:
     commodity: str
     province: str
     assessors: tuple[int, ...]
-    criteria: tuple[CriterionResult, ...]
     aspects: Mapping[str, float]          # aspect id → weighted score
     total: float | None                   # None: nothing scored
     star: int | None                      # None: incomplete (not classified)
@@ -142,10 +144,32 @@ class CandidateResult:
     corrected_star: int | None = None
     previous_star: int | None = None
     change: Change | None = None
+    # What `criteria` is built from on first use: building 220,000 criterion objects for
+    # a national round up front would cost more than the whole aggregation.
+    _ids: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # (criterion, aspect)
+    _columns: tuple[tuple[int | None, ...], ...] = field(default=(), repr=False)
+    _moderated: Mapping[str, int] = field(default_factory=dict, repr=False)
+    _cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def complete(self) -> bool:
         return Flag.INCOMPLETE not in self.flags
+
+    @property
+    def criteria(self) -> tuple[CriterionResult, ...]:
+        """Per criterion: every assessor's level, the mean, the moderated level, the spread."""
+        found = self._cache.get("criteria")
+        if found is None:
+            out = []
+            for (cid, aid), column in zip(self._ids, self._columns, strict=True):
+                levels = {a: v for a, v in zip(self.assessors, column, strict=True)
+                          if v is not None}
+                values = list(levels.values())
+                out.append(CriterionResult(
+                    cid, aid, levels, sum(values) / len(values) if values else None,
+                    self._moderated.get(cid), max(values) - min(values) if values else 0))
+            found = self._cache["criteria"] = tuple(out)
+        return found  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -171,108 +195,185 @@ class Results:
         return {c.candidate_id: c for c in self.candidates}
 
 
-# Scores: candidate id → assessor id → criterion id → level (finished sheets only).
-Scores = Mapping[int, Mapping[int, Mapping[str, int]]]
+class PackedSheet(NamedTuple):
+    """One sheet as the store hands it over in bulk: "A1,A10,A2,…" and "3,2,1,…"."""
+
+    criteria: str
+    levels: str
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(zip(self.criteria.split(","), map(int, self.levels.split(",")),
+                        strict=True))
+
+
+# Scores: candidate id → assessor id → the finished sheet's levels by criterion id.
+Scores = Mapping[int, Mapping[int, Mapping[str, int] | PackedSheet]]
 
 
 def compute(candidates: Iterable[CandidateInfo], rubrics: Mapping[str, Rubric], scores: Scores,
             thresholds: Thresholds, method: Method = Method(),
             moderation: Mapping[tuple[int, str], int] | None = None) -> Results:
     """Results for every candidate given; candidates without a rubric or scores are kept
-    (incomplete) so nobody silently disappears from the list."""
-    moderation = moderation or {}
-    infos = sorted(candidates, key=lambda c: c.id)
-    out: list[CandidateResult] = []
-    own_totals: dict[int, dict[int, float]] = {}
-    for info in infos:
-        rubric = rubrics.get(info.commodity)
-        by_assessor = scores.get(info.id, {})
-        if rubric is None:
-            out.append(_empty(info))
-            continue
-        result, totals = _candidate(info, rubric, by_assessor, thresholds, method, moderation)
-        out.append(result)
-        if totals:
-            own_totals[info.id] = totals
-    offsets = severity_offsets(own_totals, method.min_shared)
-    out = [_corrected(r, offsets, thresholds) for r in out]
-    out = _ranked(out, method.tie_break)
-    stats = _assessor_stats(out, offsets)
-    return Results(method, thresholds, tuple(out), stats)
+    (incomplete) so nobody silently disappears from the list.
+
+    Written for 10,000 candidates × 3 assessors × 25 criteria: per-criterion work is done
+    on tuples with built-ins, and nothing is built twice.
+    """
+    plans = {c: _Plan(r) for c, r in rubrics.items()}
+    mods: dict[int, dict[str, int]] = defaultdict(dict)
+    for (cid, criterion), level in (moderation or {}).items():
+        mods[cid][criterion] = level
+    stats = _StatsAccumulator()
+    drafts: list[_Draft] = []
+    for info in sorted(candidates, key=lambda c: c.id):
+        plan = plans.get(info.commodity)
+        drafts.append(_draft(info, plan, scores.get(info.id) or {}, method,
+                             mods.get(info.id, {}), stats) if plan else _Draft(info))
+    offsets = severity_offsets({d.info.id: d.own for d in drafts if d.own}, method.min_shared)
+    ranks = _ranks(drafts, method.tie_break)
+    out = tuple(_final(d, ranks.get(d.info.id), offsets, thresholds, plans) for d in drafts)
+    return Results(method, thresholds, out, stats.result(offsets))
 
 
-def _empty(info: CandidateInfo) -> CandidateResult:
-    return CandidateResult(info.id, info.commodity, info.province, (), (), {}, None, None, None,
-                           (Flag.INCOMPLETE,), (), previous_star=info.previous_star)
+class _Plan:
+    """A rubric laid out for fast aggregation: criterion order, weights per level point."""
+
+    def __init__(self, rubric: Rubric) -> None:
+        pairs = rubric.criteria()
+        self.rubric = rubric
+        self.ids = tuple((c.id, a.id) for a, c in pairs)
+        self.criteria = tuple(c.id for _a, c in pairs)
+        self.aspects = tuple(a.id for a in rubric.aspects)
+        index = {a.id: i for i, a in enumerate(rubric.aspects)}
+        self.aspect_of = tuple(index[a.id] for a, _c in pairs)
+        # one level point of a criterion is worth weight ÷ (3 × criteria in its aspect)
+        self.factors = tuple(a.weight / (MAX_LEVEL * len(a.criteria)) for a, _c in pairs)
+        # coaching order between equal levels: heavier criterion first, then rubric order
+        self.coach_key = tuple((-a.weight / len(a.criteria), i) for i, (a, _c) in
+                               enumerate(pairs))
+        # rubric.criteria() lists an aspect's criteria together: one slice per aspect
+        self.spans, start = [], 0
+        for aspect in rubric.aspects:
+            self.spans.append((start, start + len(aspect.criteria)))
+            start += len(aspect.criteria)
+        # criterion indices in coaching order; a stable sort by level keeps it among equals
+        self.coach_order = sorted(range(len(self.criteria)), key=self.coach_key.__getitem__)
+        self._get = itemgetter(*self.criteria) if len(self.criteria) > 1 else None
+        self._orders: dict[str, Callable[[list[str]], tuple[str, ...]] | None] = {}
+
+    def row(self, sheet: Mapping[str, int] | PackedSheet) -> tuple[int | None, ...]:
+        """The sheet's levels in rubric order (None where a criterion is missing)."""
+        if isinstance(sheet, PackedSheet):
+            order = self._orders.get(sheet.criteria, False)
+            if order is False:
+                order = self._orders[sheet.criteria] = self._order(sheet.criteria)
+            if order is None:
+                return self.row(sheet.as_dict())
+            return tuple(map(int, order(sheet.levels.split(","))))
+        if self._get is not None:
+            try:
+                return self._get(sheet)  # type: ignore[no-any-return]
+            except KeyError:
+                pass
+        return tuple(sheet.get(k) for k in self.criteria)
+
+    def _order(self, criteria: str) -> Callable[[list[str]], tuple[str, ...]] | None:
+        """How to put a packed sheet's levels in rubric order; None unless it holds exactly
+        the rubric's criteria (then the slower general path handles it)."""
+        given = criteria.split(",")
+        if sorted(given) != sorted(self.criteria) or len(given) < 2:
+            return None
+        return itemgetter(*(given.index(k) for k in self.criteria))
 
 
-def _candidate(info: CandidateInfo, rubric: Rubric, by_assessor: Mapping[int, Mapping[str, int]],
-               thresholds: Thresholds, method: Method,
-               moderation: Mapping[tuple[int, str], int]
-               ) -> tuple[CandidateResult, dict[int, float]]:
+@dataclass
+class _Draft:
+    """One candidate between aggregation and ranking."""
+
+    info: CandidateInfo
+    assessors: tuple[int, ...] = ()
+    aspects: dict[str, float] = field(default_factory=dict)
+    total: float | None = None
+    complete: bool = False
+    flags: list[Flag] = field(default_factory=lambda: [Flag.INCOMPLETE])
+    coaching: tuple[str, ...] = ()
+    columns: tuple[tuple[int | None, ...], ...] = ()
+    moderated: dict[str, int] = field(default_factory=dict)
+    own: dict[int, float] = field(default_factory=dict)
+
+
+def _draft(info: CandidateInfo, plan: _Plan, by_assessor: Mapping[int, Mapping[str, int]],
+           method: Method, mods: dict[str, int], stats: _StatsAccumulator) -> _Draft:
     assessors = tuple(sorted(by_assessor))
-    criteria: list[CriterionResult] = []
-    for aspect, criterion in rubric.criteria():
-        levels = {a: by_assessor[a][criterion.id] for a in assessors
-                  if criterion.id in by_assessor[a]}
-        values = list(levels.values())
-        mean = sum(values) / len(values) if values else None
-        spread = max(values) - min(values) if values else 0
-        criteria.append(CriterionResult(criterion.id, aspect.id, levels, mean,
-                                        moderation.get((info.id, criterion.id)), spread))
-    aspects = _aspect_scores(rubric, {c.criterion_id: c.value for c in criteria})
-    scored = any(c.value is not None for c in criteria)
-    total = _round(sum(aspects.values())) if scored else None
-    flags: list[Flag] = []
-    complete = len(assessors) >= method.min_assessors and all(
-        c.value is not None for c in criteria)
-    if not complete:
-        flags.append(Flag.INCOMPLETE)
-    if any(c.spread >= method.spread_flag for c in criteria):
+    rows = [plan.row(by_assessor[a]) for a in assessors]
+    n = len(rows)
+    full = [r for r in rows if None not in r]
+    columns = tuple(zip(*rows, strict=True)) if rows else tuple(() for _ in plan.criteria)
+    distinct = set(columns)  # few distinct level patterns: check those only
+    if rows and len(full) == n:
+        means: list[float | None] = [sum(c) / n for c in columns]
+        disagree = any(max(c) - min(c) >= method.spread_flag for c in distinct)
+    else:
+        means, disagree = [], False
+        for column in columns:
+            given = [v for v in column if v is not None]
+            means.append(sum(given) / len(given) if given else None)
+            disagree = disagree or bool(given and max(given) - min(given) >= method.spread_flag)
+    values = [float(mods[k]) if k in mods else m for k, m in zip(plan.criteria, means,
+                                                                  strict=True)] \
+        if mods else means
+    scored = any(v is not None for v in values)
+    if None in values:
+        zeros = [0.0 if v is None else v for v in values]
+        sums = [sum(map(mul, zeros[lo:hi], plan.factors[lo:hi])) for lo, hi in plan.spans]
+        weak = sorted((v, key) for v, key in zip(values, plan.coach_key, strict=True)
+                      if v is not None and v < MAX_LEVEL)
+        coaching = tuple(plan.criteria[key[1]] for _v, key in weak[:method.coaching])
+    else:
+        sums = [sum(map(mul, values[lo:hi], plan.factors[lo:hi])) for lo, hi in plan.spans]
+        order = sorted(plan.coach_order, key=values.__getitem__)[:method.coaching]
+        coaching = tuple(plan.criteria[i] for i in order if values[i] < MAX_LEVEL)  # type: ignore[operator]
+    aspects = {a: _round(x) for a, x in zip(plan.aspects, sums, strict=True)}
+    complete = n >= method.min_assessors and scored and None not in values
+    flags = [] if complete else [Flag.INCOMPLETE]
+    if disagree:
         flags.append(Flag.DISAGREEMENT)
-    if any(c.moderated is not None for c in criteria):
+    if mods:
         flags.append(Flag.MODERATED)
-    star = thresholds.star_for(total) if complete and total is not None else None
-    change = _change(info.previous_star, star)
-    own = {a: _round(sum(_aspect_scores(rubric, dict(by_assessor[a])).values()))
-           for a in assessors if len(by_assessor[a]) == len(criteria)}
+    own = {a: _round(sum(map(mul, row, plan.factors)))
+           for a, row in zip(assessors, rows, strict=True) if None not in row}
+    stats.add(assessors, columns, len(full) == n)
+    return _Draft(info, assessors, aspects, _round(sum(aspects.values())) if scored else None,
+                  complete, flags, coaching, columns, mods, own)
+
+
+def _final(d: _Draft, rank: int | None, offsets: Mapping[int, float], thresholds: Thresholds,
+           plans: Mapping[str, _Plan]) -> CandidateResult:
+    star = thresholds.star_for(d.total) if d.complete and d.total is not None else None
+    corrected = corrected_star = None
+    flags = d.flags
+    if d.total is not None and d.assessors and all(a in offsets for a in d.assessors):
+        shift = sum(offsets[a] for a in d.assessors) / len(d.assessors)
+        corrected = _round(min(100.0, max(0.0, d.total - shift)))
+        corrected_star = thresholds.star_for(corrected) if d.complete else None
+        if star is not None and corrected_star != star:
+            flags = [*flags, Flag.SEVERITY]
+    plan = plans.get(d.info.commodity)
     return CandidateResult(
-        info.id, info.commodity, info.province, assessors, tuple(criteria), aspects, total, star,
-        None, tuple(flags), _coaching(criteria, rubric, method.coaching),
-        previous_star=info.previous_star, change=change), own
+        d.info.id, d.info.commodity, d.info.province, d.assessors, d.aspects, d.total, star,
+        rank, tuple(flags), d.coaching, corrected, corrected_star, d.info.previous_star,
+        _change(d.info.previous_star, star), plan.ids if plan else (), d.columns, d.moderated)
 
 
 def own_totals(result: CandidateResult, rubric: Rubric) -> dict[int, float]:
     """Each assessor's own total for the candidate (assessors who scored every criterion)."""
+    factors = _Plan(rubric).factors
     out = {}
-    for a in result.assessors:
-        levels = {c.criterion_id: c.levels[a] for c in result.criteria if a in c.levels}
-        if len(levels) == len(result.criteria):
-            out[a] = _round(sum(_aspect_scores(rubric, levels).values()))
+    for i, a in enumerate(result.assessors):
+        row = [column[i] for column in result._columns]
+        if row and None not in row:
+            out[a] = _round(sum(map(mul, row, factors)))
     return out
-
-
-def _aspect_scores(rubric: Rubric, values: Mapping[str, float | None]) -> dict[str, float]:
-    """Achieved ÷ maximum × weight; an unscored criterion counts 0 (the total says so)."""
-    out = {}
-    for aspect in rubric.aspects:
-        if not aspect.criteria:
-            out[aspect.id] = 0.0
-            continue
-        achieved = sum(values.get(c.id) or 0.0 for c in aspect.criteria)
-        out[aspect.id] = _round(achieved / (MAX_LEVEL * len(aspect.criteria)) * aspect.weight)
-    return out
-
-
-def _coaching(criteria: list[CriterionResult], rubric: Rubric, count: int) -> tuple[str, ...]:
-    """The weakest criteria below the top level; between equals, the one that weighs most
-    in the total (fewer criteria in a heavier aspect), then rubric order."""
-    weight = {c.id: a.weight / max(1, len(a.criteria)) for a in rubric.aspects
-              for c in a.criteria}
-    order = {c.criterion_id: i for i, c in enumerate(criteria)}
-    weak = [c for c in criteria if c.value is not None and c.value < MAX_LEVEL]
-    weak.sort(key=lambda c: (c.value, -weight[c.criterion_id], order[c.criterion_id]))
-    return tuple(c.criterion_id for c in weak[:count])
 
 
 def _change(previous: int | None, star: int | None) -> Change | None:
@@ -297,38 +398,39 @@ def severity_offsets(own_totals: Mapping[int, Mapping[int, float]],
     Alternating means on `total[a, c] = effect[c] + offset[a]`, offsets centred to mean
     zero within each group of assessors connected through shared candidates.
     """
-    shared = {c: t for c, t in own_totals.items() if len(t) >= 2}
-    shared_count: dict[int, int] = defaultdict(int)
-    for totals in shared.values():
-        for a in totals:
-            shared_count[a] += 1
-    groups = _components(shared)
+    shared = [t for t in own_totals.values() if len(t) >= 2]
+    shared_count: Counter[int] = Counter()
+    for totals in shared:
+        shared_count.update(totals.keys())
     offsets: dict[int, float] = {}
-    for group in groups:
+    for group in _components(shared):
         eligible = {a for a in group if shared_count[a] >= min_shared}
         if len(group) < 3 or not eligible:
             continue
-        cands = {c: t for c, t in shared.items() if next(iter(t)) in group}
-        offset = {a: 0.0 for a in group}
+        # candidates as (assessor list, total list) pairs: plain lists iterate fastest
+        cands = [(list(t), list(t.values())) for t in shared if next(iter(t)) in group]
+        offset = dict.fromkeys(group, 0.0)
         for _step in range(_ALS_ROUNDS):
-            effect = {c: sum(v - offset[a] for a, v in t.items()) / len(t)
-                      for c, t in cands.items()}
-            sums: dict[int, list[float]] = defaultdict(list)
-            for c, t in cands.items():
-                for a, v in t.items():
-                    sums[a].append(v - effect[c])
-            new = {a: sum(v) / len(v) for a, v in sums.items()}
+            sums: dict[int, float] = dict.fromkeys(group, 0.0)
+            counts: Counter[int] = Counter()
+            for team, values in cands:
+                residual = [v - offset[a] for a, v in zip(team, values, strict=True)]
+                effect = sum(residual) / len(residual)
+                for a, v in zip(team, values, strict=True):
+                    sums[a] += v - effect
+                counts.update(team)
+            new = {a: sums[a] / counts[a] for a in group}
             centre = sum(new.values()) / len(new)
             new = {a: v - centre for a, v in new.items()}
             moved = max(abs(new[a] - offset[a]) for a in new)
             offset = new
-            if moved < 1e-9:
+            if moved < 1e-7:
                 break
         offsets.update({a: _round(offset[a]) for a in eligible})
     return offsets
 
 
-def _components(shared: Mapping[int, Mapping[int, float]]) -> list[set[int]]:
+def _components(shared: Iterable[Mapping[int, float]]) -> list[set[int]]:
     parent: dict[int, int] = {}
 
     def find(a: int) -> int:
@@ -337,7 +439,7 @@ def _components(shared: Mapping[int, Mapping[int, float]]) -> list[set[int]]:
             a = parent[a]
         return a
 
-    for totals in shared.values():
+    for totals in shared:
         first, *rest = sorted(totals)
         for a in rest:
             parent[find(a)] = find(first)
@@ -345,24 +447,6 @@ def _components(shared: Mapping[int, Mapping[int, float]]) -> list[set[int]]:
     for a in list(parent):
         groups[find(a)].add(a)
     return sorted(groups.values(), key=min)
-
-
-def _corrected(result: CandidateResult, offsets: Mapping[int, float],
-               thresholds: Thresholds) -> CandidateResult:
-    if (result.total is None or not result.assessors
-            or not all(a in offsets for a in result.assessors)):
-        return result
-    shift = sum(offsets[a] for a in result.assessors) / len(result.assessors)
-    corrected = _round(min(100.0, max(0.0, result.total - shift)))
-    star = thresholds.star_for(corrected) if result.complete else None
-    flags = result.flags
-    if result.star is not None and star != result.star:
-        flags = (*flags, Flag.SEVERITY)
-    return _replace(result, corrected_total=corrected, corrected_star=star, flags=flags)
-
-
-def _replace(result: CandidateResult, **changes: object) -> CandidateResult:
-    return replace(result, **changes)  # type: ignore[arg-type]
 
 
 # -- ranking --------------------------------------------------------------------------------
@@ -373,23 +457,23 @@ def rank_key(result: CandidateResult, tie_break: tuple[str, ...]) -> tuple[float
     return (result.total or 0.0, *(result.aspects.get(a, 0.0) for a in tie_break))
 
 
-def _ranked(results: list[CandidateResult], tie_break: tuple[str, ...]) -> list[CandidateResult]:
+def _ranks(drafts: list[_Draft], tie_break: tuple[str, ...]) -> dict[int, int]:
+    """Rank within each commodity; equal keys share a rank ("1, 2, 2, 4")."""
+    by_commodity: dict[str, list[tuple[tuple[float, ...], int]]] = defaultdict(list)
+    for d in drafts:
+        if d.complete and d.total is not None:
+            key = (d.total, *(d.aspects.get(a, 0.0) for a in tie_break))
+            by_commodity[d.info.commodity].append((key, d.info.id))
     ranks: dict[int, int] = {}
-    by_commodity: dict[str, list[CandidateResult]] = defaultdict(list)
-    for r in results:
-        if r.complete and r.total is not None:
-            by_commodity[r.commodity].append(r)
     for group in by_commodity.values():
-        group.sort(key=lambda r: (tuple(-x for x in rank_key(r, tie_break)), r.candidate_id))
+        group.sort(key=lambda item: (tuple(-x for x in item[0]), item[1]))
         previous: tuple[float, ...] | None = None
         rank = 0
-        for position, r in enumerate(group, start=1):
-            key = rank_key(r, tie_break)
+        for position, (key, cid) in enumerate(group, start=1):
             if key != previous:
                 rank, previous = position, key
-            ranks[r.candidate_id] = rank
-    return [_replace(r, rank=ranks[r.candidate_id]) if r.candidate_id in ranks else r
-            for r in results]
+            ranks[cid] = rank
+    return ranks
 
 
 def overall_order(results: Iterable[CandidateResult],
@@ -403,31 +487,69 @@ def overall_order(results: Iterable[CandidateResult],
 # -- assessors ------------------------------------------------------------------------------
 
 
-def _assessor_stats(results: list[CandidateResult],
-                    offsets: Mapping[int, float]) -> tuple[AssessorStats, ...]:
-    sheets: dict[int, int] = defaultdict(int)
-    deviations: dict[int, list[float]] = defaultdict(list)
-    levels_seen: dict[int, set[int]] = defaultdict(set)
-    counts: dict[int, int] = defaultdict(int)
-    for r in results:
-        for a in r.assessors:
-            sheets[a] += 1
-        for c in r.criteria:
-            for a, level in c.levels.items():
-                counts[a] += 1
-                levels_seen[a].add(level)
-                others = [v for b, v in c.levels.items() if b != a]
-                if others:
-                    deviations[a].append(level - sum(others) / len(others))
+@lru_cache(maxsize=4096)
+def _pattern(levels: tuple[int, ...]) -> tuple[tuple[float, bool], ...]:
+    """For one criterion's levels: each assessor's deviation from the mean of the others,
+    and whether it lies within half a level (there are few distinct patterns: 27 for three
+    assessors with levels 1–3, so this is computed once per pattern)."""
+    total, n = sum(levels), len(levels)
     out = []
-    for a in sorted(sheets):
-        dev = deviations.get(a, [])
-        out.append(AssessorStats(
-            a, sheets[a], counts[a],
-            _round(sum(dev) / len(dev)) if dev else None,
-            _round(sum(1 for d in dev if abs(d) <= 0.5) / len(dev)) if dev else None,
-            offsets.get(a), counts[a] > 1 and len(levels_seen[a]) == 1))
+    for v in levels:
+        dev = v - (total - v) / (n - 1)
+        out.append((dev, abs(dev) <= 0.5))
     return tuple(out)
+
+
+class _StatsAccumulator:
+    """Per assessor: sheets, scores, deviation from co-assessors, agreement, uniformity.
+
+    Candidates only count (team, levels of one criterion) patterns — a C-level Counter
+    update — and the per-assessor arithmetic runs once per distinct pattern at the end.
+    """
+
+    def __init__(self) -> None:
+        self.sheets: Counter[int] = Counter()
+        self.patterns: Counter[tuple[tuple[int, ...], tuple[int, ...]]] = Counter()
+
+    def add(self, assessors: tuple[int, ...], columns: tuple[tuple[int | None, ...], ...],
+            full: bool) -> None:
+        self.sheets.update(assessors)
+        if not assessors:
+            return
+        if full:
+            self.patterns.update(zip(repeat(assessors), columns))
+            return
+        for column in columns:  # rare: a finished sheet that misses a criterion
+            pairs = [(a, v) for a, v in zip(assessors, column, strict=True) if v is not None]
+            if pairs:
+                team, levels = zip(*pairs, strict=True)
+                self.patterns[(team, levels)] += 1
+
+    def result(self, offsets: Mapping[int, float]) -> tuple[AssessorStats, ...]:
+        scores: Counter[int] = Counter()
+        dev: dict[int, float] = defaultdict(float)
+        agree: Counter[int] = Counter()
+        compared: Counter[int] = Counter()
+        seen: dict[int, set[int]] = defaultdict(set)
+        for (team, levels), m in self.patterns.items():
+            for a, v in zip(team, levels, strict=True):
+                scores[a] += m
+                seen[a].add(v)
+            if len(team) < 2:
+                continue
+            for a, (d, close) in zip(team, _pattern(levels), strict=True):
+                dev[a] += d * m
+                compared[a] += m
+                if close:
+                    agree[a] += m
+        out = []
+        for a in sorted(self.sheets):
+            n = compared[a]
+            out.append(AssessorStats(
+                a, self.sheets[a], scores[a], _round(dev[a] / n) if n else None,
+                _round(agree[a] / n) if n else None, offsets.get(a),
+                scores[a] > 1 and len(seen[a]) == 1))
+        return tuple(out)
 
 
 # -- summaries ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
@@ -37,9 +38,9 @@ MAX_REASON = 2000
 MAX_NOTE = 4000
 
 
-@dataclass(frozen=True)
-class CandidateFacts:
-    """What the results screens and exports show about a candidate besides its scores."""
+class CandidateFacts(NamedTuple):
+    """What the results screens and exports show about a candidate besides its scores
+    (a NamedTuple: a national round builds 10,000 of these per computation)."""
 
     id: int
     uid: str
@@ -205,7 +206,8 @@ class ResultsService:
                 a for team in rr.assignments(s, round_id).values() for a in team}
             assessors = _assessors(s, assessor_ids)
             head = audit.head(s)
-        facts = {r.id: self._facts(r) for r in rows}
+        regions = self._regions()
+        facts = {r.id: self._facts(r, regions) for r in rows}
         infos = [CandidateInfo(r.id, r.commodity, r.region_code[:2],
                                r.previous_star if r.kind == "reevaluation" else None)
                  for r in rows]
@@ -387,8 +389,9 @@ class ResultsService:
 
     # -- helpers --------------------------------------------------------------------------
 
-    def _facts(self, row: CandidateRow) -> CandidateFacts:
-        regions = self._regions()
+    @staticmethod
+    def _facts(row: Any, regions: RegionRegistry) -> CandidateFacts:
+        """From a CandidateRow or a row of its columns."""
         regency = regions.regency(row.region_code)
         province = regions.province(row.region_code[:2])
         return CandidateFacts(
