@@ -31,6 +31,9 @@ def register(groups: Any) -> None:
     export.set_defaults(handler=cmd_export)
     rcmds.add_parser("reliability", help=_("agreement between assessors (Krippendorff's "
                                            "alpha, ICC)")).set_defaults(handler=cmd_reliability)
+    counts = rcmds.add_parser("counts", help=_("candidates per star, by commodity or province"))
+    counts.add_argument("--by", choices=["commodity", "province"], default="commodity")
+    counts.set_defaults(handler=cmd_counts)
     rcmds.add_parser("progress", help=_("bundles received and sheets still missing")
                      ).set_defaults(handler=cmd_progress)
     verify = rcmds.add_parser("verify", help=_(
@@ -117,6 +120,30 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
                [[r.rank or "", r.candidate_id, report.candidates[r.candidate_id].name[:40],
                  Commodity(r.commodity).label, len(r.assessors), _number(r.total),
                  _star_text(r.star), ", ".join(f.label for f in r.flags)] for r in rows])
+    return 0
+
+
+def cmd_counts(args: argparse.Namespace, ctx: Context) -> int:
+    from ovop_desktop.domain.results import star_counts
+
+    report = _report(ctx)
+    counts = star_counts(report.results.candidates, by=args.by)
+    regions = ctx.workspace().regions
+
+    def label(key: str) -> str:
+        if args.by == "commodity":
+            return Commodity(key).label
+        province = regions.province(key)
+        return province.name if province else key
+
+    rows = sorted(counts.items(), key=lambda kv: label(kv[0]))
+    if ctx.json:
+        emit_json([{args.by: key, "name": label(key), "3": c[3], "2": c[2], "1": c[1],
+                    "0": c[0], "incomplete": c[None]} for key, c in rows])
+        return 0
+    emit_table([_("Commodity") if args.by == "commodity" else _("Province"), "★★★", "★★", "★",
+                _("No star"), _("Incomplete")],
+               [[label(key), c[3], c[2], c[1], c[0], c[None]] for key, c in rows])
     return 0
 
 

@@ -52,6 +52,12 @@ def test_results_show_json_contract(ovop: Run, coordinator: tuple[Path, list[int
     assert "incomplete" in by_id[c]["flags"]
     text = ovop("results", "show", data_dir=folder).assert_ok().out
     assert "★★★" in text
+    counts = ovop("--json", "results", "counts", data_dir=folder).assert_ok().json()
+    batik = next(c for c in counts if c["commodity"] == "kain_batik")
+    assert (batik["3"], batik["2"], batik["incomplete"]) == (1, 1, 1)
+    by_province = ovop("--json", "results", "counts", "--by", "province",
+                       data_dir=folder).assert_ok().json()
+    assert sum(c["3"] + c["2"] + c["1"] + c["0"] + c["incomplete"] for c in by_province) == 3
     ovop("results", "show", "--commodity", "kopi", data_dir=folder).assert_refused()
 
 
