@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ovop_desktop.cli import commands_visits
+from ovop_desktop.cli import commands_print, commands_visits
 from ovop_desktop.cli.output import emit_json, emit_lines, emit_table
 from ovop_desktop.errors import NotFoundError, UserFacingError
 from ovop_desktop.i18n import _
@@ -91,6 +91,9 @@ def register(groups: Any) -> None:
     bimp = bcmds.add_parser("import", help=_("verify and import bundles (coordinator)"))
     bimp.add_argument("files", type=Path, nargs="+")
     bimp.add_argument("--dry-run", action="store_true")
+    bimp.add_argument("--receipt", type=Path, metavar="F.pdf",
+                      help=_("also print the receipt of this import to a PDF"))
+    commands_print.add_document_options(bimp, out=False)
     bimp.set_defaults(handler=cmd_bundle_import)
     bcmds.add_parser("list", help=_("bundles received")).set_defaults(handler=cmd_bundle_list)
     bdec = bcmds.add_parser("decide", help=_("accept or reject a held bundle"))
@@ -309,6 +312,7 @@ def cmd_bundle_export(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_bundle_import(args: argparse.Namespace, ctx: Context) -> int:
+    write_receipt = commands_print.receipt_writer(args, ctx) if args.receipt else None
     outcomes = ctx.workspace().bundles.import_files(args.files, dry_run=args.dry_run)
     if ctx.json:
         emit_json([o.as_json() for o in outcomes])
@@ -316,6 +320,8 @@ def cmd_bundle_import(args: argparse.Namespace, ctx: Context) -> int:
         emit_table([_("File"), _("Status"), _("Assessor"), _("Seq"), _("Reason")],
                    [(o.file, o.status.label, o.assessor, "" if o.seq is None else o.seq,
                      o.reason) for o in outcomes])
+    if write_receipt is not None:
+        write_receipt(outcomes)
     return 0
 
 

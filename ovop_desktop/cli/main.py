@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     from ovop_desktop.cli import (
         commands_candidates,
         commands_exchange,
+        commands_print,
         commands_results,
         commands_rounds,
         commands_rubrics,
@@ -91,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     groups = parser.add_subparsers(dest="group", metavar="GROUP", parser_class=_Parser)
     groups.required = True
     for module in (commands_setup, commands_rounds, commands_rubrics, commands_candidates,
-                   commands_exchange, commands_visits, commands_results):
+                   commands_exchange, commands_visits, commands_results, commands_print):
         module.register(groups)
     _accept_json_anywhere(parser)
     return parser

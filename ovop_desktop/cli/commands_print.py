@@ -1,0 +1,149 @@
+"""`ovop print form|key-card|screening|import-receipt` — documents as PDF files."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ovop_desktop.cli.output import emit_json, emit_lines
+from ovop_desktop.i18n import LANGUAGES, _
+
+if TYPE_CHECKING:
+    from ovop_desktop.cli.main import Context
+
+
+def add_document_options(parser: argparse.ArgumentParser, *, out: bool = True) -> None:
+    """--out, --paper and --lang, the same for every printed document."""
+    if out:
+        parser.add_argument("--out", required=True, type=Path, help=_("the PDF file to write"))
+    parser.add_argument("--paper", choices=["a4", "f4"], default="a4",
+                        help=_("paper size: A4 (default) or F4/Folio"))
+    # dest doc_lang: the top-level --lang names the language of messages; a document's
+    # language defaults to it (or to the profile's), which is what Context.language holds.
+    parser.add_argument("--lang", dest="doc_lang", choices=list(LANGUAGES),
+                        help=_("language of the document (default: the profile's)"))
+
+
+def register(groups: Any) -> None:
+    prn = groups.add_parser("print", help=_("print documents to PDF"))
+    cmds = prn.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    form = cmds.add_parser("form", help=_(
+        "blank field forms: the candidates named, an assessor's visits (--assessor), or on "
+        "an assessor's laptop all assigned candidates"))
+    form.add_argument("candidates", type=int, nargs="*", metavar="CANDIDATE")
+    form.add_argument("--assessor", type=int, metavar="ID")
+    add_document_options(form)
+    form.set_defaults(handler=cmd_print_form)
+    card = cmds.add_parser("key-card", help=_("this laptop's public-key card, for enrolment"))
+    add_document_options(card)
+    card.set_defaults(handler=cmd_print_key_card)
+    screening = cmds.add_parser("screening", help=_("the administrative screening summary"))
+    add_document_options(screening)
+    screening.set_defaults(handler=cmd_print_screening)
+    receipt = cmds.add_parser("import-receipt", help=_(
+        "receipt of the bundles filed on the latest import day (for the exact receipt of one "
+        "import: ovop bundle import … --receipt F.pdf)"))
+    add_document_options(receipt)
+    receipt.set_defaults(handler=cmd_print_import_receipt)
+
+
+def _language(args: argparse.Namespace, ctx: Context) -> str:
+    return args.doc_lang or ctx.language
+
+
+def _save(args: argparse.Namespace, ctx: Context, data: bytes, what: str, **extra: Any) -> int:
+    from ovop_desktop.services.printing import write_pdf
+
+    path = write_pdf(args.out, data)
+    if ctx.json:
+        emit_json({"file": str(path), "bytes": len(data), **extra})
+    else:
+        emit_lines(_("{what} written to {path}.").format(what=what, path=path))
+    return 0
+
+
+def _pages(data: bytes) -> int:
+    """The PDF's page count, from the /Count of its page tree (reportlab writes one)."""
+    import re
+
+    counts = [int(m) for m in re.findall(rb"/Count (\d+)", data)]
+    return max(counts, default=0)
+
+
+def cmd_print_form(args: argparse.Namespace, ctx: Context) -> int:
+    from ovop_desktop.services.printing import sources
+    from ovop_desktop.services.printing.field_form import field_forms
+
+    ws = ctx.workspace()
+    round_ = sources.current_round(ws)
+    forms = sources.field_forms_for(ws, round_, args.candidates, args.assessor)
+    data = field_forms(forms, round_, paper=args.paper, language=_language(args, ctx),
+                       keyed_here=sources.is_assessor(ws))
+    return _save(args, ctx, data, _("{n} field forms").format(n=len(forms)),
+                 candidates=[f.candidate.candidate_id for f in forms], pages=_pages(data))
+
+
+def cmd_print_key_card(args: argparse.Namespace, ctx: Context) -> int:
+    from ovop_desktop.services.printing import sources
+    from ovop_desktop.services.printing.key_card import key_card
+
+    me, role = sources.own_identity(ctx.workspace())
+    data = key_card(me, role, paper=args.paper, language=_language(args, ctx))
+    return _save(args, ctx, data, _("The public-key card"), fingerprint=me.fingerprint)
+
+
+def cmd_print_screening(args: argparse.Namespace, ctx: Context) -> int:
+    from ovop_desktop.services.printing import sources
+    from ovop_desktop.services.printing.screening_summary import screening_summary
+
+    ws = ctx.workspace()
+    round_ = sources.current_round(ws)
+    data = screening_summary(sources.screening_report(ws, round_), round_, paper=args.paper,
+                             language=_language(args, ctx))
+    return _save(args, ctx, data, _("The screening summary"), pages=_pages(data))
+
+
+def cmd_print_import_receipt(args: argparse.Namespace, ctx: Context) -> int:
+    from ovop_desktop.services.printing import sources
+    from ovop_desktop.services.printing.import_receipt import import_receipt
+
+    ws = ctx.workspace()
+    receipt = sources.latest_import_receipt(ws)
+    current = ws.current_round()
+    data = import_receipt(receipt, paper=args.paper, language=_language(args, ctx),
+                          round_year=current.year if current else None,
+                          round_name=current.name if current else "")
+    return _save(args, ctx, data, _("The import receipt"), files=len(receipt.outcomes))
+
+
+def receipt_writer(args: argparse.Namespace, ctx: Context) -> Callable[[list[Any]], None]:
+    """For `ovop bundle import --receipt F.pdf`: print the receipt of exactly this import.
+
+    The output path is checked before importing, so a typo in --receipt does not surface
+    only after the bundles were filed.
+    """
+    from datetime import UTC, datetime
+
+    from ovop_desktop.services.printing.output import check_target
+
+    check_target(args.receipt)
+    started = datetime.now(UTC).isoformat(timespec="seconds")  # as bundles' imported_at
+
+    def write(outcomes: list[Any]) -> None:
+        from ovop_desktop.services.printing import sources, write_pdf
+        from ovop_desktop.services.printing.import_receipt import ImportReceipt, import_receipt
+
+        ws = ctx.workspace()
+        current = ws.current_round()
+        if not args.dry_run:
+            outcomes = sources.settle(ws, outcomes, started)
+        receipt = ImportReceipt(tuple(outcomes), ws.profile.actor(), started,
+                                dry_run=args.dry_run)
+        write_pdf(args.receipt, import_receipt(
+            receipt, paper=args.paper, language=_language(args, ctx),
+            round_year=current.year if current else None,
+            round_name=current.name if current else ""))
+
+    return write
