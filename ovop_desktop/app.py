@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ovop_desktop import APP_NAME, __version__
-from ovop_desktop.errors import UserFacingError
+from ovop_desktop.errors import DamagedStoreError, UserFacingError
 from ovop_desktop.filelock import FileLock
 from ovop_desktop.i18n import LANGUAGES, _, set_language
 from ovop_desktop.paths import ProfilePaths, resolve_data_dir
@@ -53,7 +53,7 @@ def open_workspace(data_dir: Path, demo_if_empty: bool = False) -> Workspace:
     if demo_if_empty and workspace.is_empty():
         from ovop_desktop.services.demo import build_demo
 
-        build_demo(workspace)
+        build_demo(workspace, with_results=True)  # ~10 s, still on this worker thread
     return workspace
 
 
@@ -78,6 +78,7 @@ class Application(QObject):
         self._lock = FileLock(self._paths.gui_lock)
         self._tasks = TaskRunner()
         self._opening = False
+        self._restore_offer: QObject | None = None
         self.workspace: Workspace | None = None
         self.ctx: AppContext | None = None
         self.window: MainWindow | None = None
@@ -131,8 +132,26 @@ class Application(QObject):
     def _on_open_failed(self, error: Exception) -> None:
         if not isinstance(error, UserFacingError):
             error = UserFacingError(str(error)) if isinstance(error, OSError) else error
+        if isinstance(error, DamagedStoreError) and self._restore_offer is None:
+            self._offer_backup(error)
+            return
         show_error(self.window, error, _("OVOP Desktop cannot start"))
         self.gave_up.emit(error)
+
+    def _offer_backup(self, error: DamagedStoreError) -> None:
+        """Offer the newest backup that verifies (once); restored, the profile opens again."""
+        from ovop_desktop.ui.dialogs.restore_backup import DamagedStoreOffer
+
+        offer = self._restore_offer = DamagedStoreOffer(self._tasks, self._paths, error,
+                                                        self.window)
+        offer.restored.connect(self._open_again)
+        offer.declined.connect(lambda problem: self._on_open_failed(problem) if problem
+                               else self.gave_up.emit(error))
+        offer.start()
+
+    def _open_again(self, _report: object) -> None:
+        self._opening = False
+        self._open_store()
 
     def _on_window_language_changed(self, language: str) -> None:
         """Rebuild the window so every label is created in the new language."""

@@ -39,3 +39,12 @@ class StoreError(UserFacingError):
     """The profile's database cannot be used as it is (corrupt, foreign, newer, locked)."""
 
     exit_code = 3
+
+
+class DamagedStoreError(StoreError):
+    """The database file itself is damaged (SQLite's own checks fail): a backup can help."""
+
+    def __init__(self, message: str, path: object, detail: str = "") -> None:
+        super().__init__(message)
+        self.path = path
+        self.detail = detail  # SQLite's finding, untranslated

@@ -59,46 +59,22 @@ def find_row(model, predicate, parent: QModelIndex | None = None) -> QModelIndex
     return QModelIndex()
 
 
-TEAM = [("Ir. Andi Pratama", "Ditjen IKMA, Kementerian Perindustrian", []),
-        ("Rina Hartati", "Ditjen IKMA, Kementerian Perindustrian", []),
-        ("Dr. Bambang S.", "BBSPJI Agro", [Commodity.MAKANAN_MINUMAN]),
-        ("Hj. Nuraini", "GAPMMI", [Commodity.MAKANAN_MINUMAN]),
-        ("Dewi Kartika", "Cita Tenun Indonesia", [Commodity.KAIN_TENUN]),
-        ("Made Wirawan", "Cita Tenun Indonesia", [Commodity.KAIN_TENUN]),
-        ("R. Ayu Lestari", "Yayasan Batik Indonesia", [Commodity.KAIN_BATIK]),
-        ("Yohanes Lado", "HIMKI", [Commodity.ANYAMAN]),
-        ("Siti Rahma", "HIMKI", [Commodity.ANYAMAN, Commodity.GERABAH]),
-        ("Prof. Hendra", "BBSPJI Keramik dan Mineral Non Logam", [Commodity.GERABAH])]
-
-
-def _enrol_team(ws, usb: Path) -> None:  # type: ignore[no-untyped-def]
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    from ovop_desktop.services import identity
-    from ovop_desktop.services.signing import key_id
-
-    for i, (name, institution, commodities) in enumerate(TEAM):
-        raw = Ed25519PrivateKey.generate().public_key().public_bytes_raw()
-        me = identity.PublicIdentity(name, institution, raw, key_id(raw), "2024-06-01")
-        card = usb / f"card-{i}.json"
-        identity.write_card(card, me, "assessor", {})
-        ws.assessors.enrol(card, me.fingerprint, "Budi Santoso", "phone", commodities)
-
-
 def prepare_exchange(folder: Path) -> None:
-    """Demo data plus a real exchange: coordinator key, an enrolled assessor, two bundles."""
+    """Demo data with its panel results, plus one more real exchange: an enrolled assessor
+    whose laptop is shown, and two bundles from it."""
     from ovop_desktop.domain.profile import Role
     from ovop_desktop.services import identity
     from ovop_desktop.services.bundle_export import export_bundle
     from ovop_desktop.services.demo import build_demo
+    from ovop_desktop.services.demo_panel import DEMO_PASSPHRASE
     from ovop_desktop.services.workspace import Workspace
 
     usb = folder.parent / "usb"
     usb.mkdir(exist_ok=True)
     with Workspace.open(folder) as coord, Workspace.open(folder.parent / "penilai") as asse:
-        build_demo(coord)
-        me = identity.create_identity(coord.paths.keys, "kunci-demo-123", coord.profile.actor(),
-                                      "Direktorat Jenderal IKMA")
+        build_demo(coord, with_results=True)
+        me = identity.load_public(coord.paths.keys)
+        assert me is not None
         asse.profile.init(Role.ASSESSOR, "Dr. Sri Wahyuni", "Yayasan Batik Indonesia")
         sri = identity.create_identity(asse.paths.keys, "kunci-sri-123", "Dr. Sri Wahyuni",
                                        "Yayasan Batik Indonesia")
@@ -112,10 +88,8 @@ def prepare_exchange(folder: Path) -> None:
         coord.assessors.assign(round_.id, aid, batik)
         for day, cid in enumerate(batik, start=12):
             coord.planning.set_visit(cid, date(2024, 8, day))
-        _enrol_team(coord, usb)
-        coord.planning.auto(round_.id)
         coord.packages.export(round_.id, aid, usb / "paket.zip",
-                              identity.unlock(coord.paths.keys, "kunci-demo-123"), me)
+                              identity.unlock(coord.paths.keys, DEMO_PASSPHRASE), me)
         info = asse.packages.import_package(usb / "paket.zip", me.fingerprint)
         local = [c.id for c in asse.candidates.summaries(info.round_id)]
         key = identity.unlock(asse.paths.keys, "kunci-sri-123")
@@ -125,6 +99,25 @@ def prepare_exchange(folder: Path) -> None:
         asse.scoring.set_score(local[1], "A1", 2)
         export_bundle(asse.store, asse.scoring, "Dr. Sri Wahyuni", usb / "nilai-2.zip", key, sri)
         coord.bundles.import_files([usb / "nilai-2.zip", usb / "nilai-1.zip", usb / "nilai-1.zip"])
+
+
+def results_screens(window, out: Path) -> None:  # type: ignore[no-untyped-def]
+    """The coordinator's results: ranking with a drill-down, progress, charts, Go Global."""
+    results = window.show_page("results")
+    if results.data is None:
+        wait_for(results.loaded, 60_000)
+    rows = results.data.report.rows("kain_batik")
+    pick = next((r for r in rows if r.rank is not None and len(r.assessors) >= 3
+                 and any(c.spread >= 2 for c in r.criteria)), rows[0])
+    results.select(pick.candidate_id)
+    settle(1500)  # the drill-down reads the sheets on a worker
+    save(window, out / "results.png")
+    for index, name in ((1, "results-progress"), (2, "results-charts"),
+                        (3, "results-reliability"), (5, "results-goglobal")):
+        results.tabs.setCurrentIndex(index)
+        settle(2500)  # reliability and the shortlist are computed on workers
+        save(window, out / f"{name}.png")
+    results.tabs.setCurrentIndex(0)
 
 
 def assessor_screens(folder: Path, args: argparse.Namespace) -> None:
@@ -195,6 +188,7 @@ def main() -> int:
             window.show_page(page)
             settle(800)  # these pages load on workers
             save(window, args.out / f"{page}.png")
+        results_screens(window, args.out)
         regions = window.show_page("regions")
         regions.query.setText("Bogor")  # type: ignore[attr-defined]
         save(window, args.out / "regions.png")

@@ -148,7 +148,8 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
            "documents": sorted(x.value for x in d.documents), "workforce": d.workforce,
            "capacity": d.capacity, "markets": d.markets, "export_history": d.export_history,
            "kind": d.kind.value, "previous_star": d.previous_star,
-           "previous_year": d.previous_year, "source": cand.source,
+           "previous_year": d.previous_year, "associations": list(d.associations),
+           "source": cand.source,
            "screening": {"decision": result.decision.value, "reasons": result.reasons(),
                          "checks": [{"id": c.document.value, "status": c.status.value,
                                      "note": c.note, "by": c.checked_by, "at": c.checked_at}
@@ -160,11 +161,12 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     emit_lines(f"{d.name} (ID {cand.id})")
     shown_as = {"region_code": obj["region"], "commodity": d.commodity.label,
-                "kind": d.kind.label, "documents": [x.label for x in sorted(d.documents)]}
+                "kind": d.kind.label, "documents": [x.label for x in sorted(d.documents)],
+                "associations": "; ".join(d.associations)}
     for key in ("owner", "address", "region_code", "sentra_name", "sentra_sk_number",
                 "sentra_sk_date", "commodity", "product", "nib", "documents", "workforce",
                 "capacity", "markets", "export_history", "kind", "previous_star",
-                "previous_year"):
+                "previous_year", "associations"):
         value = shown_as.get(key, obj[key])
         if value not in (None, "", []):
             shown = ", ".join(value) if isinstance(value, list) else value

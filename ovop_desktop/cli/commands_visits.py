@@ -1,4 +1,5 @@
-"""`ovop assign auto`, `ovop coi`, `ovop visit set`, `ovop score list|reopen|import-sheet`."""
+"""`ovop assign auto`, `ovop coi`, `ovop visit set`,
+`ovop score list|reopen|import-sheet|visited`."""
 
 from __future__ import annotations
 
@@ -36,6 +37,12 @@ def register_score_extras(score_commands: Any) -> None:
     sheet.add_argument("file", type=Path)
     sheet.add_argument("--dry-run", action="store_true")
     sheet.set_defaults(handler=cmd_import_sheet)
+    visited = score_commands.add_parser("visited", help=_(
+        "record the actual date of the visit (YYYY-MM-DD), or --clear it"))
+    visited.add_argument("candidate", type=int)
+    visited.add_argument("date", nargs="?")
+    visited.add_argument("--clear", action="store_true")
+    visited.set_defaults(handler=cmd_score_visited)
 
 
 def register(groups: Any) -> None:
@@ -109,6 +116,16 @@ def cmd_coi_list(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def _iso_date(text: str) -> date:
+    """Exactly YYYY-MM-DD (fromisoformat alone would also take 20240820)."""
+    try:
+        if len(text) == 10 and text[4] == text[7] == "-":
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise ValidationError(_("Write the date as YYYY-MM-DD, e.g. 2024-08-20."))
+
+
 def cmd_visit_set(args: argparse.Namespace, ctx: Context) -> int:
     when = None
     if args.date.lower() != "none":
@@ -129,16 +146,32 @@ def cmd_score_list(args: argparse.Namespace, ctx: Context) -> int:
     out = []
     for cid in ids:
         ws.candidates.get(cid)  # a clear message for an unknown id
-        status, scores = ws.scoring.sheet(cid)
-        out.append({"id": cid, "status": status or "not_started",
+        sheet = ws.scoring.sheet_info(cid)
+        out.append({"id": cid, "status": sheet.status or "not_started",
+                    "visited_on": sheet.visited_on.isoformat() if sheet.visited_on else None,
                     "scores": [{"criterion": k, "level": v[0], "note": v[1]}
-                               for k, v in sorted(scores.items())]})
+                               for k, v in sorted(sheet.scores.items())]})
     if ctx.json:
         emit_json(out)
     else:
-        emit_table(["ID", _("Status"), _("Scores")],
-                   [(o["id"], o["status"], " ".join(f"{s['criterion']}={s['level']}"
-                                                    for s in o["scores"])) for o in out])
+        emit_table(["ID", _("Status"), _("Visited on"), _("Scores")],
+                   [(o["id"], o["status"], o["visited_on"] or "—",
+                     " ".join(f"{s['criterion']}={s['level']}" for s in o["scores"]))
+                    for o in out])
+    return 0
+
+
+def cmd_score_visited(args: argparse.Namespace, ctx: Context) -> int:
+    if args.clear == bool(args.date):
+        raise ValidationError(_("Give the date of the visit (YYYY-MM-DD) or --clear, not "
+                                "both."))
+    when = None if args.clear else _iso_date(args.date)
+    ctx.workspace().scoring.set_visited(args.candidate, when)
+    if ctx.json:
+        emit_json({"candidate": args.candidate, "visited_on": when.isoformat() if when else None})
+    else:
+        emit_lines(_("Visit date of candidate {id}: {date}.").format(
+            id=args.candidate, date=when.isoformat() if when else _("not recorded")))
     return 0
 
 

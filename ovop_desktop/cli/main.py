@@ -37,9 +37,15 @@ class Context:
 
     def workspace(self) -> Workspace:
         if self._workspace is None:
+            from ovop_desktop.errors import DamagedStoreError
             from ovop_desktop.services.workspace import Workspace
 
-            self._workspace = Workspace.open(self.data_dir)
+            try:
+                self._workspace = Workspace.open(self.data_dir)
+            except DamagedStoreError as exc:  # say which `ovop db restore` would repair it
+                from ovop_desktop.cli.commands_setup import damaged_store_error
+
+                raise damaged_store_error(exc, self.data_dir) from None
         return self._workspace
 
     def close(self) -> None:

@@ -23,6 +23,7 @@ from ovop_desktop.domain.candidates import (
     EntryKind,
     fingerprint,
     normalised_name,
+    stored_associations,
 )
 from ovop_desktop.domain.commodities import Commodity
 from ovop_desktop.domain.documents import Document
@@ -50,6 +51,7 @@ def to_domain(row: CandidateRow) -> Candidate:
         documents=frozenset(Document(d) for d in row.documents.split(",") if d),
         workforce=row.workforce, kind=EntryKind(row.kind),
         previous_star=row.previous_star, previous_year=row.previous_year,
+        associations=stored_associations(row.associations),
     )
     return Candidate(id=row.id, round_id=row.round_id, data=data, created_at=row.created_at,
                      updated_at=row.updated_at, source=row.source)
@@ -64,6 +66,7 @@ def column_values(data: CandidateData) -> dict[str, object]:
         "documents": ",".join(sorted(d.value for d in data.documents)),
         "workforce": data.workforce, "kind": data.kind.value,
         "previous_star": data.previous_star, "previous_year": data.previous_year,
+        "associations": "\n".join(data.associations),  # one per line
         "name_key": normalised_name(data.name), "fingerprint": fingerprint(data),
     }
 

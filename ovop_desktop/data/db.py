@@ -15,8 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
+
+from ovop_desktop.errors import StoreError
+from ovop_desktop.i18n import _
 
 BUSY_TIMEOUT_S = 10.0
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -66,8 +70,19 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        with self._writer() as session, session.begin():
-            yield session
+        try:
+            with self._writer() as session, session.begin():
+                yield session
+        except (sa_exc.OperationalError, sqlite3.OperationalError) as exc:
+            # A full or failing disk is the user's to fix, not a bug: say so in one sentence
+            # (SQLite has rolled the transaction back).
+            orig = getattr(exc, "orig", None) or exc
+            name = getattr(orig, "sqlite_errorname", "")
+            if name != "SQLITE_FULL" and not name.startswith("SQLITE_IOERR"):
+                raise
+            raise StoreError(_("The database could not be written ({reason}); the change was "
+                               "not saved. Free some disk space or check the disk, then try "
+                               "again.").format(reason=orig)) from None
 
     @contextmanager
     def read(self) -> Iterator[Session]:

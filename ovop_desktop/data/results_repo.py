@@ -27,6 +27,7 @@ from ovop_desktop.data.models import (
     ReceivedScoreRow,
     ReceivedSheetRow,
 )
+from ovop_desktop.domain.candidates import stored_associations
 from ovop_desktop.domain.commodities import Commodity
 from ovop_desktop.domain.planning import PlanCandidate, conflict_reason
 from ovop_desktop.domain.results import PackedSheet
@@ -79,10 +80,11 @@ def round_candidates(s: Session, round_id: int, bundle_ids: list[int]) -> list[A
         .order_by(CandidateRow.id)))
 
 
-def conflicted_pairs(s: Session, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
-    """Which of these (assessor, candidate) pairs are conflicted, declared or by rule."""
+def conflicted_pairs(s: Session, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """Which of these (assessor, candidate) pairs are conflicted — declared or by rule (same
+    home kab/kota; the assessor's institution is one of the IKM's associations) — and why."""
     if not pairs:
-        return set()
+        return {}
     assessors = {a for a, _c in pairs}
     candidates = {c for _a, c in pairs}
     declared = {(a, c): reason for a, c, reason in s.execute(
@@ -90,13 +92,18 @@ def conflicted_pairs(s: Session, pairs: set[tuple[int, int]]) -> set[tuple[int, 
         .where(ConflictRow.assessor_id.in_(assessors)))}
     plan_assessors = {row.id: plan_assessor(row) for row in s.execute(
         select(AssessorRow).where(AssessorRow.id.in_(assessors))).scalars()}
-    plan_candidates = {c: PlanCandidate(c, Commodity(commodity), region) for c, commodity, region
-                       in s.execute(select(CandidateRow.id, CandidateRow.commodity,
-                                           CandidateRow.region_code)
-                                    .where(CandidateRow.id.in_(candidates)))}
-    return {(a, c) for a, c in pairs
-            if a in plan_assessors and c in plan_candidates
-            and conflict_reason(plan_assessors[a], plan_candidates[c], declared)}
+    plan_candidates = {
+        c: PlanCandidate(c, Commodity(commodity), region, stored_associations(associations))
+        for c, commodity, region, associations in s.execute(
+            select(CandidateRow.id, CandidateRow.commodity, CandidateRow.region_code,
+                   CandidateRow.associations).where(CandidateRow.id.in_(candidates)))}
+    out = {}
+    for a, c in pairs:
+        if a in plan_assessors and c in plan_candidates:
+            reason = conflict_reason(plan_assessors[a], plan_candidates[c], declared)
+            if reason:
+                out[(a, c)] = reason
+    return out
 
 
 def finished_scores(s: Session, bundles: list[CurrentBundle]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -41,21 +43,37 @@ def stored_version(store: Store) -> int:
 
 
 def backup_copy(store: Store, target: Path) -> Path:
-    """Copy the live database with SQLite's online backup API, then verify the copy."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """Copy the live database with SQLite's online backup API, then verify the copy.
+
+    The copy is fsynced before it gets its final name, so a name never holds less than a
+    whole copy; a copy that cannot be written stops the migration with a sentence.
+    """
     tmp = target.with_suffix(target.suffix + ".part")
-    src = store.raw_connection()
-    dst = sqlite3.connect(tmp)
     try:
-        src.backup(dst)
-        ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        dst.close()
-        src.close()
-    if ok != "ok":
-        tmp.unlink(missing_ok=True)
-        raise StoreError(_("The safety copy of the database failed its integrity check."))
-    tmp.replace(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        src = store.raw_connection()
+        try:
+            dst = sqlite3.connect(tmp)
+            try:
+                src.backup(dst)
+                ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        if ok != "ok":
+            tmp.unlink(missing_ok=True)
+            raise StoreError(_("The safety copy of the database failed its integrity check."))
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        tmp.replace(target)
+    except (OSError, sqlite3.Error) as exc:
+        for part in (tmp, Path(f"{tmp}-journal")):
+            with contextlib.suppress(OSError):
+                part.unlink()
+        raise StoreError(_("The safety copy of the database could not be written in {folder} "
+                           "({reason}); the database was not changed.").format(
+            folder=target.parent, reason=getattr(exc, "strerror", None) or exc)) from None
     return target
 
 

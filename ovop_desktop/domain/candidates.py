@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from ovop_desktop.domain.commodities import Commodity
 from ovop_desktop.domain.documents import Document
@@ -18,6 +19,12 @@ _HIDDEN = re.compile(
     "[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u0000-\u0008\u000b-\u001f\u007f]")
 LIMITS = {"name": 200, "owner": 200, "address": 500, "sentra_name": 200, "sentra_sk_number": 100,
           "product": 200, "capacity": 1000, "markets": 1000, "export_history": 1000}
+ASSOCIATION_LIMIT = 200  # characters per association name
+MAX_ASSOCIATIONS = 20
+_ASSOCIATION_SEPARATORS = re.compile(r"[;\n\r\u2028\u2029]")
+# What proposal sheets write for "none" ("-" has no key at all and is dropped anyway).
+_NO_ASSOCIATION = frozenset({"tidak ada", "belum ada", "tidak", "belum", "none", "nihil",
+                             "n a", "na", "tidak menjadi anggota", "belum menjadi anggota"})
 
 
 FIELD_LABELS = {
@@ -29,6 +36,7 @@ FIELD_LABELS = {
     "capacity": N_("Production capacity"), "markets": N_("Markets"),
     "export_history": N_("Export history"), "kind": N_("Kind of entry"),
     "previous_star": N_("Previous star"), "previous_year": N_("Year of previous award"),
+    "associations": N_("Associations"),
 }
 
 
@@ -67,12 +75,15 @@ class CandidateData:
     kind: EntryKind = EntryKind.NEW
     previous_star: int | None = None
     previous_year: int | None = None
+    # Associations or cooperatives the IKM belongs to (the conflict-of-interest rule).
+    associations: tuple[str, ...] = ()
 
     def cleaned(self) -> CandidateData:
         """Text fields NFC-normalised with whitespace collapsed (what is stored and compared)."""
-        changes = {f: clean_text(getattr(self, f)) for f in LIMITS}
+        changes: dict[str, object] = {f: clean_text(getattr(self, f)) for f in LIMITS}
         changes["nib"] = re.sub(r"[\s.\-]", "", self.nib)
-        return replace(self, **changes)
+        changes["associations"] = split_associations("\n".join(self.associations))
+        return replace(self, **changes)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -87,6 +98,37 @@ class Candidate:
 
 def clean_text(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text or "").split())
+
+
+def split_associations(text: str) -> tuple[str, ...]:
+    """Association names as written in one cell or field: separated by ";" or line breaks,
+    each cleaned; empty entries, "-"/"tidak ada" and repeats (same `association_key`) dropped,
+    order kept."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for part in _ASSOCIATION_SEPARATORS.split(text or ""):
+        name = clean_text(part)
+        key = association_key(name)
+        if key and key not in _NO_ASSOCIATION and key not in seen:
+            seen.add(key)
+            out.append(name)
+    return tuple(out)
+
+
+def stored_associations(text: str) -> tuple[str, ...]:
+    """The stored form (one association per line) back as names."""
+    return tuple(line for line in (text or "").split("\n") if line)
+
+
+@lru_cache(maxsize=4096)
+def association_key(name: str) -> str:
+    """The form an association and an institution are compared in: case, spacing and
+    punctuation ("." "," quotes, brackets) do not make a different organisation; dashes
+    and slashes separate words."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = re.sub(r"[\-\u2010-\u2015/\\]", " ", text)
+    text = "".join(ch for ch in text if not unicodedata.category(ch).startswith("P"))
+    return " ".join(text.split())
 
 
 def normalised_name(name: str) -> str:
@@ -113,11 +155,27 @@ def problems(data: CandidateData, known_region: bool) -> list[str]:
         if _HIDDEN.search(value):
             out.append(_("{field} contains invisible or direction-changing characters.").format(
                 field=field_label(name)))
+    out += _association_problems(data.associations)
     if data.nib and not NIB_PATTERN.fullmatch(data.nib):
         out.append(_("The NIB must be 13 digits (got {nib!r}).").format(nib=data.nib))
     if data.workforce is not None and not 0 <= data.workforce <= 1_000_000:
         out.append(_("The workforce must be a number of people (0 or more)."))
     out += _entry_problems(data)
+    return out
+
+
+def _association_problems(names: tuple[str, ...]) -> list[str]:
+    label = field_label("associations")
+    out = []
+    if len(names) > MAX_ASSOCIATIONS:
+        out.append(_("{field}: at most {limit} associations.").format(
+            field=label, limit=MAX_ASSOCIATIONS))
+    if any(len(name) > ASSOCIATION_LIMIT for name in names):
+        out.append(_("{field}: each association is at most {limit} characters.").format(
+            field=label, limit=ASSOCIATION_LIMIT))
+    if any(_HIDDEN.search(name) for name in names):
+        out.append(_("{field} contains invisible or direction-changing characters.").format(
+            field=label))
     return out
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ovop_desktop.domain.candidates import association_key
 from ovop_desktop.domain.commodities import Commodity
 from ovop_desktop.i18n import _
 
@@ -35,6 +36,7 @@ class PlanAssessor:
     commodities: frozenset[Commodity]
     secretariat: bool
     home_region: str = ""
+    institution: str = ""
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class PlanCandidate:
     id: int
     commodity: Commodity
     region_code: str
+    associations: tuple[str, ...] = ()  # the associations the IKM belongs to, when recorded
 
     @property
     def province(self) -> str:
@@ -62,6 +65,21 @@ def conflict_reason(assessor: PlanAssessor, candidate: PlanCandidate,
         return declared[(assessor.id, candidate.id)]
     if assessor.home_region and assessor.home_region == candidate.region_code:
         return _("same home kabupaten/kota as the candidate")
+    if candidate.associations:
+        return association_conflict(assessor.institution, candidate.associations)
+    return None
+
+
+def association_conflict(institution: str, associations: tuple[str, ...]) -> str | None:
+    """The reason when the institution is one of the associations (compared without case,
+    spacing or punctuation mattering), naming the association as the IKM's record writes it."""
+    key = association_key(institution)
+    if not key:
+        return None
+    for name in associations:
+        if association_key(name) == key:
+            return _("the assessor's institution ({association}) is an association the IKM "
+                     "belongs to").format(association=name)
     return None
 
 

@@ -71,6 +71,11 @@ FIELDS: tuple[Field, ...] = (
         "Bintang", "Bintang Sebelumnya", "Peringkat OVOP", "Bintang OVOP", "Peringkat Bintang")),
     Field("previous_year", N_("Year of previous award"), (
         "Tahun Penghargaan", "Tahun Bintang", "Tahun Perolehan", "Tahun Penghargaan Sebelumnya")),
+    # Several names in one cell, separated by ";" or line breaks (a conflict-of-interest rule).
+    Field("associations", N_("Associations"), (
+        "Keanggotaan Asosiasi", "Asosiasi", "Asosiasi/Koperasi", "Keanggotaan Asosiasi/Koperasi",
+        "Anggota Asosiasi", "Nama Asosiasi", "Asosiasi yang Diikuti", "Keanggotaan Organisasi",
+        "Associations", "Association", "Association Memberships", "Koperasi"), limit=4000),
 )
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
 REQUIRED = tuple(f.key for f in FIELDS if f.required)

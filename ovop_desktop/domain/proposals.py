@@ -9,6 +9,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from ovop_desktop.domain.candidates import (
+    ASSOCIATION_LIMIT,
+    MAX_ASSOCIATIONS,
+    split_associations,
+)
 from ovop_desktop.domain.commodities import Commodity
 from ovop_desktop.domain.proposal_cells import (
     FORMULA_WITHOUT_VALUE,
@@ -48,7 +53,8 @@ __all__ = [
     "FIELDS", "FIELD_BY_KEY", "FORMULA_WITHOUT_VALUE", "Cell", "Field", "FormulaWithoutValue",
     "HeaderGuess", "Kind", "Mapping", "ProposalRecord", "RowResult", "detect_header",
     "duplicate_keys", "fingerprint", "keys_for", "mapping_problems", "normalise_header",
-    "normalise_name", "parse_commodity_text", "parse_kind", "parse_rows", "within_file_duplicates"]
+    "normalise_name", "parse_associations", "parse_commodity_text", "parse_kind", "parse_rows",
+    "within_file_duplicates"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +79,7 @@ class ProposalRecord:
     kind: Kind
     previous_star: int | None
     previous_year: int | None
+    associations: tuple[str, ...] = ()  # as split_associations gives them
 
 
 @dataclass(slots=True)
@@ -267,11 +274,13 @@ class _RowParser:
                                                          "previous_year"))
         assert isinstance(commodity, Commodity) and (sk_date is None or isinstance(sk_date, date))
         assert all(v is None or isinstance(v, int) for v in (workforce, star, year))
+        associations = values.get("associations") or ()
+        assert isinstance(associations, tuple)
         record = ProposalRecord(
             region_code=str(values["region"]), sentra_sk_date=sk_date, commodity=commodity,
             nib=str(values.get("nib") or ""), documents=frozenset(documents),
             workforce=workforce, kind=kind, previous_star=star,  # type: ignore[arg-type]
-            previous_year=year, **text)  # type: ignore[arg-type]
+            previous_year=year, associations=associations, **text)  # type: ignore[arg-type]
         return RowResult(row_number, record, errors, warnings)
 
     def _convert(self, key: str, raw: object, warnings: list[str]) -> object:
@@ -284,6 +293,8 @@ class _RowParser:
                 warnings.extend(notes)
                 return codes
             return value
+        if key == "associations":
+            return () if _blank(raw) else parse_associations(raw)
         if raw is None or (isinstance(raw, str) and _blank(raw)):
             return None if key in ("sentra_sk_date", "workforce", "previous_star",
                                    "previous_year") else ""
@@ -312,6 +323,18 @@ class _RowParser:
             warnings.append(_("re-evaluation without a previous star"))
             return "reevaluation"
         return "new"
+
+
+def parse_associations(value: object) -> tuple[str, ...]:
+    """One cell naming the associations an IKM belongs to: "HIMKI; Koperasi Sentra" or one
+    per line. Each name is checked like any text cell; "-" and "tidak ada" mean none."""
+    text = value if isinstance(value, str) else cell_text(value)
+    names = [capped(cell_text(part), ASSOCIATION_LIMIT)
+             for part in re.split(r"[;\n\r\u2028\u2029]", text)]
+    found = split_associations("\n".join(names))
+    if len(found) > MAX_ASSOCIATIONS:
+        raise CellError(_("names more than {limit} associations").format(limit=MAX_ASSOCIATIONS))
+    return found
 
 
 def parse_rows(grid: Sequence[Sequence[object]], header_row: int, mapping: Mapping,

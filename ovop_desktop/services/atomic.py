@@ -18,6 +18,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     """
     path = Path(path)
     tmp_name = None
+    placed = False  # a new file is under the final name, its folder not yet synced
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
@@ -25,10 +26,16 @@ def atomic_write(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        existed = path.exists()
         os.replace(tmp_name, path)
-        tmp_name = None
+        tmp_name, placed = None, not existed
         fsync_dir(path.parent)
     except OSError as exc:
+        if placed:  # the rename may not survive a power cut: take it back, as we say below
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
         raise UserFacingError(_("Could not save {path}: {reason}. Nothing was saved.").format(
             path=path, reason=exc.strerror or exc)) from None
     finally:

@@ -7,6 +7,8 @@ _Reject (a rejection with a reason), never as another exception.
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 from ovop_desktop.domain.strict_json import JsonError, loads_strict
@@ -50,6 +52,8 @@ def _resolve(uids: dict[str, int], sheets: list[Any], criteria: dict[str, frozen
              members: frozenset[str] = frozenset()) -> list[tuple]:  # type: ignore[type-arg]
     """Check every sheet against the round; map candidate uids to local ids.
 
+    Rows are (candidate id, status, note, [(criterion, level, note)], visited_on or None).
+
     The values come from signed but still untrusted JSON: any type may stand anywhere,
     so every lookup is guarded by a type check (a list is not hashable, an int not
     iterable), and any surprise is a rejection, never an exception.
@@ -77,8 +81,26 @@ def _resolve(uids: dict[str, int], sheets: list[Any], criteria: dict[str, frozen
             given.add(criterion)
             scores.append((criterion, level, text[:2000]))
         _check_photos(sheet.get("photos", []), allowed, members)
-        rows.append((uids[uid], status, note[:2000], scores))
+        rows.append((uids[uid], status, note[:2000], scores, _visited_on(sheet)))
     return rows
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _visited_on(sheet: dict[str, Any]) -> str | None:
+    """The actual visit date, optional (older bundles lack it): null or a real YYYY-MM-DD."""
+    value = sheet.get("visited_on")
+    if value is None:
+        return None
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return value
+    raise _Reject(_("malformed scores: visited_on"))
 
 
 def _check_photos(photos: Any, allowed: frozenset[str], members: frozenset[str]) -> None:

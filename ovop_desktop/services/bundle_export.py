@@ -2,12 +2,14 @@
 
 A bundle is written atomically, read back from where it was written and verified with
 the assessor's own key before it is recorded (sequence number, manifest hash) and
-reported as saved. A failed write or read-back records nothing and leaves no file.
+reported as saved. A failed write, read-back or commit records nothing and leaves no file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +47,7 @@ class ExportInfo:
 def export_bundle(store: Store, scoring: ScoringService, actor: str, out: Path,
                   key: Ed25519PrivateKey, me: PublicIdentity) -> ExportInfo:
     """Sign the current snapshot of every sheet; verify the written file before saying so."""
-    with store.write() as s:
+    with _unrecorded_removed(Path(out)) as written, store.write() as s:
         received = s.execute(select(PackageReceivedRow).order_by(
             PackageReceivedRow.seq.desc()).limit(1)).scalar()
         if received is None:
@@ -66,7 +68,9 @@ def export_bundle(store: Store, scoring: ScoringService, actor: str, out: Path,
              "note": sh.note, "scores": [{"criterion": c, "level": lv, "note": n}
                                          for c, lv, n in sh.scores],
              "photos": [{"sha256": sha, "kind": kind, "criterion": criterion}
-                        for sha, kind, criterion, _p in photos.get(sh.candidate_uid, [])]}
+                        for sha, kind, criterion, _p in photos.get(sh.candidate_uid, [])],
+             # optional key: omitted until the assessor records the actual visit date
+             **({"visited_on": sh.visited_on} if sh.visited_on else {})}
             for sh in sheets]}
         manifest = {
             "format": 1, "kind": "score-bundle", "app_version": __version__,
@@ -77,6 +81,7 @@ def export_bundle(store: Store, scoring: ScoringService, actor: str, out: Path,
         }
         data = build_container(PAYLOAD_BUNDLE, manifest,
                                {"scores.json": canonical_bytes(body), **files}, key)
+        written.append(data)
         atomic_write(Path(out), data)
         try:  # read back from the medium: a bad USB stick fails here, not at the coordinator
             verified = open_container(Path(out).read_bytes(), {PAYLOAD_BUNDLE},
@@ -94,6 +99,20 @@ def export_bundle(store: Store, scoring: ScoringService, actor: str, out: Path,
                      {"seq": seq, "sheets": len(sheets), "scores": n_scores,
                       "manifest_sha256": verified.manifest_sha256})
         return ExportInfo(Path(out), seq, len(sheets), n_scores, verified.manifest_sha256)
+
+
+@contextlib.contextmanager
+def _unrecorded_removed(out: Path) -> Iterator[list[bytes]]:
+    """If the export fails once our bundle is on the medium (the folder's fsync, the commit),
+    take the file back: a bundle not on record would be signed again under the same seq."""
+    written: list[bytes] = []
+    try:
+        yield written
+    except BaseException:
+        with contextlib.suppress(OSError):
+            if written and out.read_bytes() == written[0]:  # ours, not an older file
+                out.unlink()
+        raise
 
 
 def _photos_by_uid(s, round_id: int, evidence_dir: Path  # type: ignore[no-untyped-def]

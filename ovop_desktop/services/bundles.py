@@ -8,6 +8,7 @@ import is safe (the second run finds a duplicate).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable, Iterable
@@ -18,9 +19,9 @@ from typing import Any
 from sqlalchemy import select
 
 from ovop_desktop.data import audit
+from ovop_desktop.data.conflicts import rule_conflicts
 from ovop_desktop.data.db import Store
 from ovop_desktop.data.models import (
-    AssessorRow,
     BundleRow,
     CandidateRow,
     ConflictRow,
@@ -72,12 +73,14 @@ class ImportOutcome:
 
 class BundleService:
     def __init__(self, store: Store, actor: Callable[[], str], assessors: AssessorService,
-                 evidence_dir: Path) -> None:
+                 evidence_dir: Path, before_import: Callable[[], object] | None = None) -> None:
         self._store = store
         self._actor = actor
         self._assessors = assessors
         self._evidence = evidence_dir
         self._unsynced: list[Path] = []
+        self._before_import = before_import  # the store's backup (Workspace injects it)
+        self._backup_due = False
 
     def import_files(self, paths: Iterable[Path], *, dry_run: bool = False,
                      progress: Callable[[int, int], None] | None = None,
@@ -91,6 +94,7 @@ class BundleService:
         files = expand_paths(paths)
         outcomes: list[ImportOutcome] = []
         cache = _RunCache()
+        self._backup_due = not dry_run
         for start in range(0, len(files), BATCH):
             stop = False
             with self._session(dry_run) as s:
@@ -108,6 +112,7 @@ class BundleService:
 
     def import_file(self, path: Path, *, dry_run: bool = False) -> ImportOutcome:
         """Verify, classify and (unless dry run) file one bundle in one transaction."""
+        self._backup_due = not dry_run
         with self._session(dry_run) as s:
             outcome = self._import_one(s, Path(path), dry_run, _RunCache())
             self._sync_evidence()
@@ -115,6 +120,16 @@ class BundleService:
 
     def _session(self, dry_run: bool):  # type: ignore[no-untyped-def]
         return self._store.read() if dry_run else self._store.write()
+
+    def _about_to_write(self) -> None:
+        """Back the store up before the run's first write (none for duplicates or a dry run).
+
+        Nothing of this run is committed yet, so the copy (another connection) is the
+        store as it was before the import. A failed backup stops the import.
+        """
+        if self._backup_due and self._before_import is not None:
+            self._before_import()
+        self._backup_due = False
 
     def _import_one(self, s, path: Path, dry_run: bool, cache: _RunCache) -> ImportOutcome:  # type: ignore[no-untyped-def]
         path = Path(path)
@@ -177,6 +192,7 @@ class BundleService:
         if dry_run:  # later files of the same dry run see this one, as a real run would
             known.append(Known(seq, verified.manifest_sha256, decision.outcome))
             return outcome
+        self._about_to_write()
         bundle = BundleRow(
             assessor_id=assessor.id, round_id=round_id, key_id=verified.key_id, seq=seq,
             bundle_id=str(manifest.get("bundle_id", ""))[:36],
@@ -222,6 +238,7 @@ class BundleService:
         outcome = ImportOutcome(path.name, Outcome.REJECTED, reason, assessor, seq)
         if dry_run:
             return outcome
+        self._about_to_write()
         row = BundleRow(assessor_id=assessor_id, round_id=None, key_id=key, seq=seq,
                         bundle_id="", manifest_sha256="", prev="",
                         file_sha256=self._keep(data) if data else "",
@@ -242,22 +259,32 @@ class BundleService:
         """
         digest = hashlib.sha256(data).hexdigest()
         target = self._evidence / f"{digest}.zip"
-        if not target.exists():
-            self._evidence.mkdir(parents=True, exist_ok=True)
+        # A copy left by an attempt that did not commit may never have been fsynced (and
+        # a power cut can leave it short): rewrite a short one, fsync it in any case.
+        if not target.exists() or target.stat().st_size != len(data):
             tmp = target.with_suffix(".part")
-            with open(tmp, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, target)
-            self._unsynced.append(target)
+            try:
+                self._evidence.mkdir(parents=True, exist_ok=True)
+                with open(tmp, "wb") as fh:
+                    fh.write(data)
+                os.replace(tmp, target)
+            except OSError as exc:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+                raise _not_kept(self._evidence, exc) from None
+        self._unsynced.append(target)
         return digest
 
     def _sync_evidence(self) -> None:
         if not self._unsynced:
             return
-        for path in self._unsynced:
-            with open(path, "rb") as fh:
-                os.fsync(fh.fileno())
-        fsync_dir(self._evidence)
+        try:
+            for path in self._unsynced:
+                with open(path, "rb") as fh:
+                    os.fsync(fh.fileno())
+            fsync_dir(self._evidence)
+        except OSError as exc:  # the transaction that refers to them rolls back
+            raise _not_kept(self._evidence, exc) from None
         self._unsynced.clear()
 
     def decide(self, bundle_id: int, accept: bool, reason: str) -> Outcome:
@@ -280,6 +307,13 @@ class BundleService:
     def list(self) -> list[BundleRow]:
         with self._store.read() as s:
             return list(s.execute(select(BundleRow).order_by(BundleRow.id)).scalars())
+
+
+def _not_kept(folder: Path, exc: OSError) -> UserFacingError:
+    return UserFacingError(_("The import stopped: a copy of a bundle could not be kept in {folder} "
+                             "({reason}). Run the import again when the disk is writable; "
+                             "bundles already on record are recognised as duplicates.").format(
+        folder=folder, reason=exc.strerror or exc))
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -330,15 +364,12 @@ class _RunCache:
         return self._known[key]
 
     def conflicts(self, s, assessor_id: int) -> frozenset[int]:  # type: ignore[no-untyped-def]
-        """Candidates this assessor may not score: declared, or in their home kab/kota."""
+        """Candidates this assessor may not score: declared, or by rule (in their home
+        kab/kota; their institution is one of the IKM's associations)."""
         if assessor_id not in self._conflicts:
             declared = set(s.execute(select(ConflictRow.candidate_id).where(
                 ConflictRow.assessor_id == assessor_id)).scalars())
-            home = s.execute(select(AssessorRow.home_region_code).where(
-                AssessorRow.id == assessor_id)).scalar()
-            if home:
-                declared |= set(s.execute(select(CandidateRow.id).where(
-                    CandidateRow.region_code == home)).scalars())
+            declared |= set(rule_conflicts(s, assessor_id))
             self._conflicts[assessor_id] = frozenset(declared)
         return self._conflicts[assessor_id]
 
@@ -372,9 +403,10 @@ def _store_scores(s, bundle_id: int, rows: list[tuple]) -> None:  # type: ignore
         return
     conn = s.connection()
     conn.exec_driver_sql(
-        "INSERT INTO received_sheet (bundle_id, candidate_id, status, note) VALUES (?, ?, ?, ?)",
-        [(bundle_id, cid, st, note) for cid, st, note, _sc in rows])
+        "INSERT INTO received_sheet (bundle_id, candidate_id, status, note, visited_on) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(bundle_id, cid, st, note, visited) for cid, st, note, _sc, visited in rows])
     conn.exec_driver_sql(
         "INSERT INTO received_score (bundle_id, candidate_id, criterion_id, level, note) "
         "VALUES (?, ?, ?, ?, ?)",
-        [(bundle_id, cid, c, lv, n) for cid, _st, _note, sc in rows for c, lv, n in sc])
+        [(bundle_id, cid, c, lv, n) for cid, _st, _note, sc, _v in rows for c, lv, n in sc])

@@ -2,17 +2,22 @@
 
 The 2024 round holds candidates in the real round's numbers: 159 proposals from
 22 provinces of which 89 pass screening, and 77 re-evaluations of 2022 holders.
+With results (the app's first start, `ovop demo`), nine assessors have visited them
+and sent signed score bundles (services/demo_panel.py).
 """
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from ovop_desktop.domain.profile import Role
 from ovop_desktop.domain.rounds import RoundStatus, Thresholds
 from ovop_desktop.errors import UserFacingError
 from ovop_desktop.i18n import _
 from ovop_desktop.services.demo_candidates import demo_candidates, demo_checks
+from ovop_desktop.services.demo_panel import DemoPanelResult, build_demo_panel
 from ovop_desktop.services.workspace import Workspace
 
 DEMO_NAME = "Sekretariat Tim Seleksi OVOP (demo)"
@@ -25,10 +30,17 @@ class DemoResult:
     rounds: int
     rubrics: int
     candidates: int = 0
+    panel: DemoPanelResult | None = None  # with_results: the assessors' panel
 
 
-def build_demo(ws: Workspace, *, if_empty: bool = False) -> DemoResult:
-    """Fill an empty profile with demo data; refuse (or skip, with if_empty) otherwise."""
+def build_demo(ws: Workspace, *, if_empty: bool = False,
+               with_results: bool = False) -> DemoResult:
+    """Fill an empty profile with demo data; refuse (or skip, with if_empty) otherwise.
+
+    with_results adds the panel of services/demo_panel.py (a coordinator key with the
+    passphrase DEMO_PASSPHRASE, nine assessors, their signed bundles, moderation):
+    several seconds, so off by default (tests and fixtures need no assessors).
+    """
     if not ws.is_empty():
         if if_empty:
             return DemoResult(False, len(ws.rounds.list()), len(ws.rubrics.list()))
@@ -47,4 +59,10 @@ def build_demo(ws: Workspace, *, if_empty: bool = False) -> DemoResult:
     items = list(demo_candidates())
     ids = ws.candidates.create_many(current.id, items, "demo")
     ws.screening.set_checks_many(demo_checks(ids, items))
-    return DemoResult(True, len(ws.rounds.list()), len(ws.rubrics.list()), len(ids))
+    panel = None
+    if with_results:
+        # The assessors' throwaway laptops live in the profile folder (same disk) until
+        # the panel removes them.
+        work_dir = Path(tempfile.mkdtemp(prefix="demo-panel-", dir=ws.paths.root))
+        panel = build_demo_panel(ws, work_dir)
+    return DemoResult(True, len(ws.rounds.list()), len(ws.rubrics.list()), len(ids), panel)

@@ -60,6 +60,26 @@ _OWNERS = ("Siti Aminah", "Budi Santoso", "Hj. Nurhayati", "Made Suarta", "Yohan
            "Maria Goreti", "Syamsul Bahri", "Fitriani", "Daeng Baso", "La Ode Hamid")
 _FAIL_DOCS = (Document.NIB, Document.SK_SENTRA, Document.IZIN_EDAR, Document.HALAL)
 PROPOSALS, PASSING, PROVINCES, REEVALUATIONS = 159, 89, 22, 77
+# Memberships recorded for some IKM. The first of each commodity is an institution that
+# staffs visit teams (first-run choices, the screenshot team), so the conflict-of-interest
+# rule "the assessor's institution is an association the IKM belongs to" shows in the demo.
+DEMO_ASSOCIATIONS: dict[Commodity, tuple[str, str]] = {
+    Commodity.MAKANAN_MINUMAN: ("GAPMMI", "Koperasi Produsen Pangan Olahan"),
+    Commodity.KAIN_TENUN: ("Cita Tenun Indonesia", "Koperasi Penenun Nusantara"),
+    Commodity.KAIN_BATIK: ("Asosiasi Perajin dan Pengusaha Batik Indonesia",
+                           "Koperasi Perajin Batik"),
+    Commodity.ANYAMAN: ("HIMKI", "Asosiasi Perajin Anyaman Indonesia"),
+    Commodity.GERABAH: ("HIMKI", "Asosiasi Perajin Gerabah dan Keramik"),
+}
+
+
+def _associations(index: int, commodity: Commodity) -> tuple[str, ...]:
+    """Every 9th IKM belongs to the first association, a few others to the second, or both.
+    By position, not by the random generator, so every other demo value stays as it was."""
+    first, second = DEMO_ASSOCIATIONS[commodity]
+    if index % 9 == 0:
+        return (first, second) if index % 18 == 0 else (first,)
+    return (second,) if index % 9 == 4 else ()
 
 
 def _name(rng: random.Random, product: str, used: set[str]) -> str:
@@ -117,6 +137,7 @@ def demo_candidates(count: int = PROPOSALS, reevaluations: int = REEVALUATIONS,
             kind=EntryKind.REEVALUATION if reeval else EntryKind.NEW,
             previous_star=rng.choice((1, 2, 2, 3)) if reeval else None,
             previous_year=2022 if reeval else None,
+            associations=_associations(i, commodity),
         )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from ovop_desktop import __version__
 from ovop_desktop.data import audit, candidate_repo
+from ovop_desktop.data.conflicts import rule_conflicts
 from ovop_desktop.data.db import Store
 from ovop_desktop.data.models import (
     AssessorRow,
@@ -31,7 +32,7 @@ from ovop_desktop.data.models import (
     VisitRow,
 )
 from ovop_desktop.data.schema import now_iso
-from ovop_desktop.domain.candidates import CandidateData, EntryKind
+from ovop_desktop.domain.candidates import CandidateData, EntryKind, stored_associations
 from ovop_desktop.domain.commodities import Commodity
 from ovop_desktop.domain.documents import Document
 from ovop_desktop.domain.rounds import RoundStatus
@@ -115,6 +116,13 @@ class PackageService:
                     ConflictRow, ConflictRow.candidate_id == CandidateRow.id).where(
                     ConflictRow.assessor_id == assessor_id,
                     CandidateRow.round_id == round_id))]
+            # Conflicts by rule that arose after the assignment (e.g. an association recorded
+            # later) travel too, so the laptop refuses those sheets like declared ones.
+            declared = {c["candidate"] for c in conflicts}
+            uids = {r.id: r.uid for r in rows}
+            conflicts += [{"candidate": uids[cid], "reason": reason} for cid, reason in sorted(
+                rule_conflicts(s, assessor_id, round_id, uids).items())
+                if uids[cid] not in declared]
             body = {"format": 1, "rubrics": rubrics,
                     "candidates": [_candidate_doc(r) | {"visit_date": visits.get(r.id)}
                                    for r in rows],
@@ -309,7 +317,9 @@ def _upsert_candidates(s, round_id: int, docs: list[Any]) -> int:  # type: ignor
                 documents=frozenset(Document(d) for d in str(doc["documents"]).split(",") if d),
                 capacity=str(doc["capacity"]), markets=str(doc["markets"]),
                 export_history=str(doc["export_history"]), kind=EntryKind(doc["kind"]),
-                previous_star=doc["previous_star"], previous_year=doc["previous_year"])
+                previous_star=doc["previous_star"], previous_year=doc["previous_year"],
+                # optional: packages from before schema 6 do not carry it
+                associations=stored_associations(str(doc.get("associations") or "")))
             uid = str(doc["uid"])
         except (KeyError, TypeError, ValueError) as exc:
             raise Rejected("malformed", _("A candidate in the package is malformed ({reason}).")

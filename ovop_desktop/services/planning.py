@@ -11,8 +11,15 @@ from sqlalchemy import delete, select
 from ovop_desktop.data import audit, candidate_repo
 from ovop_desktop.data.conflicts import conflict_in, plan_assessor
 from ovop_desktop.data.db import Store
-from ovop_desktop.data.models import AssessorRow, AssignmentRow, ConflictRow, VisitRow
+from ovop_desktop.data.models import (
+    AssessorRow,
+    AssignmentRow,
+    CandidateRow,
+    ConflictRow,
+    VisitRow,
+)
 from ovop_desktop.data.schema import now_iso
+from ovop_desktop.domain.candidates import stored_associations
 from ovop_desktop.domain.planning import Plan, PlanCandidate, plan
 from ovop_desktop.domain.screening import Decision
 from ovop_desktop.errors import UserFacingError, ValidationError
@@ -68,7 +75,8 @@ class PlanningService:
             return [_conflict(r) for r in s.execute(query).scalars()]
 
     def conflict_of(self, assessor_id: int | None, candidate_id: int) -> str | None:
-        """Declared or by rule (same home kab/kota): the reason, or None."""
+        """Declared or by rule (same home kab/kota; the assessor's institution is one of the
+        IKM's associations): the reason, or None."""
         with self._store.read() as s:
             return conflict_in(s, assessor_id, candidate_id)
 
@@ -80,10 +88,16 @@ class PlanningService:
         if not 1 <= minimum <= per_candidate <= 10:
             raise ValidationError(_("A team has between {lo} and 10 assessors.").format(
                 lo=minimum))
-        eligible = [PlanCandidate(c.id, c.commodity, c.region_code)
-                    for c in self._candidates.summaries(round_id)
-                    if c.decision is Decision.PASSED]
+        passed = [c for c in self._candidates.summaries(round_id)
+                  if c.decision is Decision.PASSED]
         with self._store.write() as s:
+            # The few candidates that recorded associations (the institution rule).
+            associations = dict(s.execute(select(CandidateRow.id, CandidateRow.associations)
+                                          .where(CandidateRow.round_id == round_id,
+                                                 CandidateRow.associations != "")).all())
+            eligible = [PlanCandidate(c.id, c.commodity, c.region_code,
+                                      stored_associations(associations.get(c.id, "")))
+                        for c in passed]
             assessors = [plan_assessor(r) for r in s.execute(select(AssessorRow).where(
                 AssessorRow.revoked_through_seq.is_(None))).scalars()]
             if not assessors:

@@ -101,6 +101,7 @@ def to_candidate(record: ProposalRecord) -> CandidateData:
         workforce=record.workforce, capacity=record.capacity, markets=record.markets,
         export_history=record.export_history, kind=EntryKind(record.kind),
         previous_star=record.previous_star, previous_year=record.previous_year,
+        associations=record.associations,
     ).cleaned()
 
 

@@ -11,7 +11,8 @@ from ovop_desktop.services.workspace import Workspace
 
 _FIELDS = ("name", "owner", "address", "region_code", "sentra_name", "sentra_sk_number",
            "sentra_sk_date", "commodity", "product", "nib", "documents", "workforce",
-           "capacity", "markets", "export_history", "kind", "previous_star", "previous_year")
+           "capacity", "markets", "export_history", "kind", "previous_star", "previous_year",
+           "associations")
 
 
 def export_registry(ws: Workspace, round_id: int, path: Path) -> int:
@@ -32,6 +33,8 @@ def export_registry(ws: Workspace, round_id: int, path: Path) -> int:
                 value = value.label
             elif name == "sentra_sk_date":
                 value = value.isoformat() if value else ""
+            elif name == "associations":  # "; " reads back as separate names on import
+                value = "; ".join(value)
             values.append("" if value is None else value)
         values += [summary.region_name, summary.province_name, summary.decision.label,
                    "; ".join(summary.screening.reasons())]

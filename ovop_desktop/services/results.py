@@ -116,6 +116,7 @@ class CandidateDetail:
     sheets: tuple[rr.SheetDetail, ...]     # every received sheet, finished or not
     excluded: tuple[int, ...]              # assessors whose scores do not count (conflict)
     moderation: tuple[ModerationEntry, ...]
+    excluded_reasons: dict[int, str] = field(default_factory=dict)  # assessor → why
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,14 @@ class ShortlistEntry:
     note: str
     updated_by: str
     updated_at: str
+
+
+
+class SheetNotes(NamedTuple):
+    """One assessor's notes on one candidate: the sheet's note and criterion → note."""
+
+    note: str
+    criteria: dict[str, str]
 
 
 def method_of(round_: Round) -> Method:
@@ -229,7 +238,43 @@ class ResultsService:
             history = [ModerationEntry(m.criterion_id, m.level, m.reason, m.actor, m.ts)
                        for m in rr.moderation_history(s, candidate_id)]
         return CandidateDetail(result, report.candidates[candidate_id], tuple(sheets),
-                               tuple(sorted(a for a, _c in conflicted)), tuple(history))
+                               tuple(sorted(a for a, _c in conflicted)), tuple(history),
+                               {a: why for (a, _c), why in conflicted.items()})
+
+    def notes(self, report: ResultsReport) -> dict[int, dict[int, SheetNotes]]:
+        """candidate → assessor → the notes of the report's current bundles, in one read.
+
+        For printing a thousand scorecards without a detail() each. Every received sheet
+        is included (the caller keeps the assessors whose scores count); sheets without
+        any note are left out.
+        """
+        from ovop_desktop.data.models import ReceivedScoreRow, ReceivedSheetRow
+
+        by_bundle = {b.id: b.assessor_id for b in report.bundles}
+        out: dict[int, dict[int, SheetNotes]] = {}
+        if not by_bundle:
+            return out
+
+        def sheet(candidate: int, bundle: int) -> SheetNotes:
+            per = out.setdefault(candidate, {})
+            found = per.get(by_bundle[bundle])
+            if found is None:
+                found = per[by_bundle[bundle]] = SheetNotes("", {})
+            return found
+
+        with self._store.read() as s:
+            for b, c, note in s.execute(select(
+                    ReceivedSheetRow.bundle_id, ReceivedSheetRow.candidate_id,
+                    ReceivedSheetRow.note).where(ReceivedSheetRow.bundle_id.in_(list(by_bundle)),
+                                                 ReceivedSheetRow.note != "")):
+                out.setdefault(c, {})[by_bundle[b]] = SheetNotes(note, {})
+            for b, c, k, note in s.execute(select(
+                    ReceivedScoreRow.bundle_id, ReceivedScoreRow.candidate_id,
+                    ReceivedScoreRow.criterion_id, ReceivedScoreRow.note).where(
+                    ReceivedScoreRow.bundle_id.in_(list(by_bundle)),
+                    ReceivedScoreRow.note != "")):
+                sheet(c, b).criteria[k] = note
+        return out
 
     def reliability(self, report: ResultsReport) -> ReliabilityReport:
         """Krippendorff's alpha per commodity and criterion (levels are ordinal; interval

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from ovop_desktop.data.db import Store
 from ovop_desktop.data.models import (
     CandidateRow,
     RoundCommodityRow,
+    RoundRow,
     ScoreHistoryRow,
     ScoreRow,
     ScoreSheetRow,
@@ -24,6 +26,7 @@ from ovop_desktop.errors import UserFacingError, ValidationError
 from ovop_desktop.i18n import _
 
 IN_PROGRESS, FINISHED = "in_progress", "finished"
+VISIT_HISTORY = "visit"  # score history's criterion for the actual visit date
 SHEET_COLUMNS = ("candidate_id", "criterion_id", "level", "note")
 
 
@@ -43,6 +46,36 @@ class SheetSnapshot:
     status: str
     note: str
     scores: tuple[tuple[str, int, str], ...]  # (criterion id, level, note)
+    visited_on: str | None = None  # the actual visit date, YYYY-MM-DD
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    """One candidate's sheet as it stands: status ("" if not started), overall note, the
+    actual visit date and {criterion: (level, note)}."""
+
+    status: str
+    note: str
+    visited_on: date | None
+    scores: dict[str, tuple[int, str]]
+
+
+@dataclass(frozen=True)
+class VisitDateRange:
+    """The dates an actual visit may have: within the round's year and not after today."""
+
+    first: date
+    last: date
+    today: date
+
+    @property
+    def today_allowed(self) -> bool:
+        return self.first <= self.today <= self.last
+
+
+def today() -> date:
+    """The laptop's date (a module function so tests can move the clock)."""
+    return date.today()
 
 
 def _rubric_for(s, row: CandidateRow) -> Rubric:  # type: ignore[no-untyped-def]
@@ -216,6 +249,69 @@ class ScoringService:
                                       ts=now_iso()))
                 sheet.note, sheet.updated_at = note, now_iso()
 
+    def set_visited(self, candidate_id: int, when: date | None) -> None:
+        """Record the actual date of the site visit (None clears it), saved at once.
+
+        Refused on a finished sheet and for a withdrawn or conflicted candidate, like a
+        score; a date in the future or outside the round's year is a mistake.
+        """
+        actor = self._actor()
+        with self._store.write() as s:
+            row = candidate_repo.require(s, candidate_id)
+            if row.withdrawn:
+                raise UserFacingError(_("This candidate is no longer assigned to you (the "
+                                        "newest package withdrew it); its scores are kept."))
+            conflict = conflict_in(s, None, candidate_id)
+            if conflict is not None:
+                raise UserFacingError(_("You have a conflict of interest with this candidate "
+                                        "({reason}); the sheet cannot be opened.").format(
+                                          reason=conflict))
+            sheet = s.get(ScoreSheetRow, candidate_id)
+            if sheet is not None and sheet.status == FINISHED:
+                raise UserFacingError(_("This sheet is finished; reopen it to change the "
+                                        "visit date."))
+            if when is not None:
+                _check_visit_date(when, s.get(RoundRow, row.round_id).year)
+            new = when.isoformat() if when else None
+            old = sheet.visited_on if sheet else None
+            if old == new:
+                return  # nothing changed: no history entry, no write
+            stamp = now_iso()
+            if sheet is None:
+                sheet = ScoreSheetRow(candidate_id=candidate_id, status=IN_PROGRESS, note="",
+                                      updated_at=stamp)
+                s.add(sheet)
+            sheet.visited_on, sheet.updated_at = new, stamp
+            s.add(ScoreHistoryRow(candidate_id=candidate_id, criterion_id=VISIT_HISTORY,
+                                  old=old or "", new=new or "", note="", actor=actor, ts=stamp))
+            audit.append(s, actor, "sheet.visited", "candidate", candidate_id,
+                         {"visited_on": new, "before": old})
+
+    def visit_date_range(self, candidate_id: int) -> VisitDateRange | None:
+        """The dates set_visited accepts for this candidate; None when there is none yet
+        (the round's year has not begun on this laptop's clock)."""
+        with self._store.read() as s:
+            row = candidate_repo.require(s, candidate_id)
+            year = s.get(RoundRow, row.round_id).year
+        now = today()
+        first, last = date(year, 1, 1), min(date(year, 12, 31), now)
+        return VisitDateRange(first, last, now) if first <= last else None
+
+    def sheet_info(self, candidate_id: int) -> SheetInfo:
+        """Everything stored for one candidate's sheet, read in one transaction."""
+        with self._store.read() as s:
+            sheet = s.get(ScoreSheetRow, candidate_id)
+            scores = {r.criterion_id: (r.level, r.note) for r in s.execute(
+                select(ScoreRow).where(ScoreRow.candidate_id == candidate_id)).scalars()}
+            if sheet is None:
+                return SheetInfo("", "", None, scores)
+            return SheetInfo(sheet.status, sheet.note, _date_or_none(sheet.visited_on), scores)
+
+    def visited_on(self, candidate_id: int) -> date | None:
+        with self._store.read() as s:
+            sheet = s.get(ScoreSheetRow, candidate_id)
+            return _date_or_none(sheet.visited_on) if sheet else None
+
     def sheet_note(self, candidate_id: int) -> str:
         with self._store.read() as s:
             sheet = s.get(ScoreSheetRow, candidate_id)
@@ -250,4 +346,20 @@ class ScoringService:
                     CandidateRow.round_id == round_id).order_by(ScoreRow.criterion_id)).scalars():
                 scores.setdefault(sc.candidate_id, []).append((sc.criterion_id, sc.level, sc.note))
             return [SheetSnapshot(c.uid, c.commodity, sh.status, sh.note,
-                                  tuple(scores.get(c.id, ()))) for c, sh in rows]
+                                  tuple(scores.get(c.id, ())), sh.visited_on) for c, sh in rows]
+
+
+def _check_visit_date(when: date, year: int) -> None:
+    if when > today():
+        raise ValidationError(_("The visit date {date} is in the future; record the day the "
+                                "visit took place.").format(date=when.isoformat()))
+    if when.year != year:
+        raise ValidationError(_("The visit date {date} is not in the round's year ({year})."
+                                ).format(date=when.isoformat(), year=year))
+
+
+def _date_or_none(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:  # written by this app only; never let a bad value break a read
+        return None

@@ -138,7 +138,8 @@ TEMPLATE_HEADERS = (
     "No", "Nama IKM", "Pemilik", "Alamat", "Kabupaten/Kota", "Provinsi", "Nama Sentra IKM",
     "Nomor SK Sentra", "Tanggal SK Sentra", "Komoditas", "Produk", "NIB",
     "Dokumen yang Dimiliki", "Jumlah Tenaga Kerja", "Kapasitas Produksi", "Pasar",
-    "Pengalaman Ekspor", "Jenis Usulan", "Bintang Sebelumnya", "Tahun Penghargaan")
+    "Pengalaman Ekspor", "Jenis Usulan", "Bintang Sebelumnya", "Tahun Penghargaan",
+    "Keanggotaan Asosiasi")
 TEMPLATE_TITLE = "DAFTAR USULAN CALON PENERIMA PENGHARGAAN OVOP"
 TEMPLATE_COMMODITIES = ("Makanan dan Minuman", "Kain Tenun", "Kain Batik", "Anyaman", "Gerabah")
 TEMPLATE_KINDS = ("Baru", "Evaluasi Ulang")
@@ -148,7 +149,8 @@ _EXAMPLE = (
     "Kabupaten Garut", "Jawa Barat", "Sentra IKM Dodol Tarogong",
     "530/Kep.123-Diskopdagin/2021", date(2021, 6, 14), "Makanan dan Minuman", "Dodol nangka",
     "9120012345678", "NIB, SPP-IRT, Sertifikat Halal, Merek", 12, "2.000 kg/bulan",
-    "Jawa Barat, DKI Jakarta, penjualan daring", "Belum", "Baru", None, None)
+    "Jawa Barat, DKI Jakarta, penjualan daring", "Belum", "Baru", None, None,
+    "Koperasi Perajin Dodol Garut; Asosiasi Pengusaha Dodol Garut")
 _INSTRUCTIONS = (
     "Petunjuk pengisian usulan calon penerima penghargaan OVOP",
     "",
@@ -165,8 +167,11 @@ _INSTRUCTIONS = (
     "Merek, SNI, Batik Mark\". Dokumen yang masih dalam proses tulis \"(proses)\".",
     "8. Jenis Usulan: \"Baru\" untuk calon baru, \"Evaluasi Ulang\" untuk penerima bintang "
     "periode sebelumnya; isi juga Bintang Sebelumnya (1-3) dan Tahun Penghargaan.",
-    "9. Jangan menggabungkan sel (merge) di area data dan jangan menambah kata sandi pada file.",
-    "10. Simpan sebagai .xlsx, lalu kirimkan kepada Sekretariat Ditjen IKMA.",
+    "9. Keanggotaan Asosiasi: nama asosiasi atau koperasi tempat IKM menjadi anggota, ditulis "
+    "lengkap; pisahkan dengan titik koma (;) bila lebih dari satu. Kosongkan bila tidak ada. "
+    "Data ini dipakai untuk mencegah konflik kepentingan penilai.",
+    "10. Jangan menggabungkan sel (merge) di area data dan jangan menambah kata sandi pada file.",
+    "11. Simpan sebagai .xlsx, lalu kirimkan kepada Sekretariat Ditjen IKMA.",
 )
 
 

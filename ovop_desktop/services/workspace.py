@@ -30,6 +30,7 @@ from ovop_desktop.services.screening import ScreeningService
 from ovop_desktop.services.settings import Settings, load_settings, save_settings
 
 if TYPE_CHECKING:
+    from ovop_desktop.services.backups import BackupService
     from ovop_desktop.services.bundles import BundleService
     from ovop_desktop.services.packages import PackageService
     from ovop_desktop.services.proposal_import import ProposalImportService
@@ -88,7 +89,15 @@ class Workspace:
     def bundles(self) -> BundleService:
         from ovop_desktop.services.bundles import BundleService
 
-        return BundleService(self.store, self.profile.actor, self.assessors, self.paths.bundles)
+        # A verified copy of the store before the first write of every import run.
+        return BundleService(self.store, self.profile.actor, self.assessors, self.paths.bundles,
+                             before_import=self.backups.before_import)
+
+    @cached_property
+    def backups(self) -> BackupService:
+        from ovop_desktop.services.backups import BackupService
+
+        return BackupService(self.store, self.paths.backups)
 
     @cached_property
     def results(self) -> ResultsService:

@@ -60,6 +60,7 @@ PAGES = (  # in the order of the work: set up, register, screen, exchange, check
     Page("assessors", lambda: _("Assessors"), "assessors:AssessorsView", coordinator_only=True),
     Page("planner", lambda: _("Visit planning"), "planner:PlannerView", coordinator_only=True),
     Page("bundles", lambda: _("Score bundles"), "bundles:BundlesView", coordinator_only=True),
+    Page("results", lambda: _("Assessment results"), "results:ResultsView", coordinator_only=True),
     Page("identity", lambda: _("Keys and identity"), "identity:IdentityView"),
     Page("audit", lambda: _("Audit log"), "audit_log:AuditLogView"),
     Page("regions", lambda: _("Regions"), "regions:RegionsView"),

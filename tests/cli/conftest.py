@@ -67,6 +67,6 @@ def ovop(capsys: pytest.CaptureFixture[str], profile_dir: Path) -> Run:
 
 @pytest.fixture
 def demo(ovop: Run) -> Run:
-    """`ovop` on a profile that `ovop demo` has filled."""
-    ovop("demo").assert_ok()
+    """`ovop` on a profile that `ovop demo --no-results` has filled (no assessors yet)."""
+    ovop("demo", "--no-results").assert_ok()
     return ovop

@@ -36,16 +36,17 @@ def test_init_json(ovop: Run, profile_dir: Path) -> None:
 
 
 def test_demo(ovop: Run) -> None:
-    res = ovop("demo").assert_ok()
-    assert res.out.strip()
+    res = ovop("demo").assert_ok()  # with the assessors' panel and its results
+    assert "demo-ovop-2024" in res.out
     doc = ovop("--json", "demo", "--if-empty").assert_ok().json()
     assert (doc["created"], doc["rounds"], doc["rubrics"]) == (False, 2, 5)
     assert ovop("demo", "--if-empty").assert_ok().out.strip()
 
 
 def test_demo_json(ovop: Run) -> None:
-    doc = ovop("demo", "--json").assert_ok().json()
+    doc = ovop("demo", "--json", "--no-results").assert_ok().json()
     assert (doc["created"], doc["rounds"], doc["rubrics"]) == (True, 2, 5)
+    assert "panel" not in doc
 
 
 def test_round_create_list_show(ovop: Run) -> None:
@@ -175,7 +176,7 @@ def test_db_check(demo: Run) -> None:
 def test_data_dir_from_the_environment(ovop: Run, monkeypatch: pytest.MonkeyPatch,
                                        tmp_path: Path) -> None:
     monkeypatch.setenv("OVOP_DATA_DIR", str(tmp_path / "from-env"))
-    ovop("demo", data_dir=None).assert_ok()
+    ovop("demo", "--no-results", data_dir=None).assert_ok()
     assert (tmp_path / "from-env" / "ovop.sqlite3").exists()
     assert len(ovop("--json", "round", "list", data_dir=None).assert_ok().json()) == 2
 

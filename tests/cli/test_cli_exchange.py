@@ -19,7 +19,7 @@ def test_exchange_end_to_end(ovop: Run, tmp_path: Path, monkeypatch: pytest.Monk
     coord, asse, usb = tmp_path / "koordinator", tmp_path / "penilai", tmp_path / "usb"
     usb.mkdir()
     monkeypatch.setenv("OVOP_PASSPHRASE", "rahasia-koordinator")
-    ovop("demo", data_dir=coord).assert_ok()
+    ovop("demo", "--no-results", data_dir=coord).assert_ok()
     cfp = ovop("--json", "identity", "create", data_dir=coord).assert_ok().json()["fingerprint"]
     monkeypatch.setenv("OVOP_PASSPHRASE", "rahasia-penilai")
     ovop("init", "--role", "assessor", "--name", "Sri", data_dir=asse).assert_ok()

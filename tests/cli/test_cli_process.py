@@ -30,7 +30,7 @@ def _python(code: str, *flags: str) -> subprocess.CompletedProcess[str]:
 
 def test_demo_then_json_listing(tmp_path: Path) -> None:
     profile = tmp_path / "p"
-    made = _run("--data-dir", str(profile), "demo")
+    made = _run("--data-dir", str(profile), "demo", "--no-results")
     assert made.returncode == 0, made.stderr
     assert made.stderr == ""
     listed = _run("--data-dir", str(profile), "round", "list", "--json")
@@ -68,7 +68,7 @@ def test_default_data_dir_is_the_user_data_folder(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "OVOP_DATA_DIR"}
     env["HOME"] = str(tmp_path / "home")
     env["XDG_DATA_HOME"] = str(tmp_path / "xdg")
-    res = _run("--json", "demo", env=env)
+    res = _run("--json", "demo", "--no-results", env=env)
     assert res.returncode == 0, res.stderr
     data_dir = Path(json.loads(res.stdout)["data_dir"])
     if sys.platform.startswith("linux"):

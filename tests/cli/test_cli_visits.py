@@ -53,7 +53,7 @@ def test_scoring_commands(ovop: Run, tmp_path: Path) -> None:
     cid = ovop("--json", "candidates", "list").json()[0]["id"]
     ovop("score", "set", str(cid), "A1", "3").assert_ok()
     listed = ovop("--json", "score", "list", "--candidate", str(cid)).json()
-    assert listed == [{"id": cid, "status": "in_progress",
+    assert listed == [{"id": cid, "status": "in_progress", "visited_on": None,
                        "scores": [{"criterion": "A1", "level": 3, "note": ""}]}]
     ovop("score", "finish", str(cid)).assert_refused()  # incomplete
     ovop("score", "reopen", str(cid), "--reason", "x").assert_refused()  # not finished yet
@@ -80,3 +80,27 @@ def test_scoring_commands(ovop: Run, tmp_path: Path) -> None:
 @pytest.fixture(autouse=True)
 def fast(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(identity, "KDF_PARAMS", identity.ScryptParams(n=2**10, r=8, p=1))
+
+
+def test_score_visited_records_and_clears_the_actual_visit_date(ovop: Run,
+                                                                tmp_path: Path) -> None:
+    ovop("init", "--role", "assessor", "--name", "Sri").assert_ok()
+    ovop("round", "create", "--year", "2024", "--name", "R").assert_ok()
+    csv = tmp_path / "usulan.csv"
+    csv.write_text("Nama IKM;Kabupaten/Kota;Komoditas;Produk\nBatik Sekar;Kota Yogyakarta;"
+                   "Batik;Batik tulis\n", encoding="utf-8")
+    ovop("candidates", "import", str(csv)).assert_ok()
+    cid = ovop("--json", "candidates", "list").json()[0]["id"]
+    done = ovop("--json", "score", "visited", str(cid), "2024-08-13").assert_ok().json()
+    assert done == {"candidate": cid, "visited_on": "2024-08-13"}
+    listed = ovop("--json", "score", "list").json()
+    assert listed[0]["visited_on"] == "2024-08-13" and listed[0]["status"] == "in_progress"
+    assert "2024-08-13" in ovop("score", "list").assert_ok().out
+    for bad in (["2024-13-01"], ["13/08/2024"], ["20240813"], ["2023-08-13"], ["2999-01-01"],
+                [], ["2024-08-13", "--clear"]):
+        ovop("score", "visited", str(cid), *bad).assert_refused()
+    ovop("score", "visited", "999", "2024-08-13").assert_refused()
+    assert ovop("--json", "score", "list").json()[0]["visited_on"] == "2024-08-13"
+    cleared = ovop("--json", "score", "visited", str(cid), "--clear").assert_ok().json()
+    assert cleared == {"candidate": cid, "visited_on": None}
+    assert ovop("--json", "score", "list").json()[0]["visited_on"] is None

@@ -454,3 +454,53 @@ def test_header_detection_and_parsing_never_raise(grid: list[list[object]], head
     mapping = {"name": 0, "region": 1, "commodity": 2, "product": 3}
     for result in parse_rows(grid, header, mapping, REGIONS):
         assert (result.record is None) == bool(result.errors)
+
+
+# --- associations: several names in one cell -------------------------------------------------
+
+@pytest.mark.parametrize("header", ["Keanggotaan Asosiasi", "Asosiasi", "Associations",
+                                    "Asosiasi/Koperasi", "Keanggotaan Asosiasi (jika ada)"])
+def test_association_headers(header: str) -> None:
+    assert match_header(header)[0] == "associations"  # type: ignore[index]
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("HIMKI", ("HIMKI",)),
+    ("HIMKI; Koperasi Ketak  Nyiur Baya", ("HIMKI", "Koperasi Ketak Nyiur Baya")),
+    ("HIMKI\nAsosiasi Perajin Anyaman Indonesia\r\n", ("HIMKI",
+                                                       "Asosiasi Perajin Anyaman Indonesia")),
+    ("HIMKI; himki.; H.I.M.K.I", ("HIMKI",)),  # the same association written three ways
+    ("-", ()), ("Tidak ada", ()), ("  ", ()), (None, ()), (";;", ()),
+])
+def test_association_cells(cell: object, expected: tuple[str, ...]) -> None:
+    grid: list[list[object]] = [["Nama IKM", "Kab/Kota", "Komoditi", "Produk", "Asosiasi"],
+                                ["Ketak Sari", "Lombok Barat", "Anyaman", "Tas", cell]]
+    guess = detect_header(grid)
+    [result] = parse_rows(grid, guess.row_index, guess.mapping, REGIONS)
+    assert result.record is not None, result.errors
+    assert result.record.associations == expected
+
+
+@pytest.mark.parametrize("cell, words", [
+    ("HIMKI; Asosiasi\u202eBatik", "U+202E"),
+    ("x" * 201, "too long"),
+    (";".join(f"Koperasi {i}" for i in range(21)), "more than 20 associations"),
+    (FORMULA_WITHOUT_VALUE, "formula without a stored value"),
+])
+def test_association_cell_errors(cell: object, words: str) -> None:
+    grid: list[list[object]] = [["Nama IKM", "Kab/Kota", "Komoditi", "Produk", "Asosiasi"],
+                                ["Ketak Sari", "Lombok Barat", "Anyaman", "Tas", cell]]
+    [result] = parse_rows(grid, 0, detect_header(grid).mapping, REGIONS)
+    assert result.record is None
+    assert "Associations (column E)" in result.errors[0] and words in result.errors[0]
+
+
+def test_association_keys_ignore_case_spacing_and_punctuation() -> None:
+    from ovop_desktop.domain.candidates import association_key, split_associations
+
+    assert association_key("Asosiasi Perajin, Anyaman  Indonesia.") == \
+        association_key("asosiasi perajin anyaman indonesia") != ""
+    assert association_key("Batik-Tulis / Cap") == association_key("batik tulis cap")
+    assert association_key("ＨＩＭＫＩ") == association_key("himki")  # full-width letters
+    assert association_key("HIMKI") != association_key("HIMKI Jawa Barat")
+    assert split_associations("A;B\nA.\n\u2028C") == ("A", "B", "C")

@@ -20,7 +20,7 @@ MESSY_HEADERS: list[str] = [
     "No.", "Nama Usaha", "Nama Pemilik", "Alamat Usaha", "Kab/Kota ", "Provinsi",
     "Sentra IKM", "No SK", "Tgl SK", "Komoditi", "Produk Unggulan", "NIB", "Legalitas",
     "Jumlah TK (orang)", "Kapasitas Produksi", "Jangkauan Pasar", "Pengalaman Ekspor",
-    "Jenis Usulan", "Bintang Sebelumnya", "Tahun Penghargaan"]
+    "Jenis Usulan", "Bintang Sebelumnya", "Tahun Penghargaan", "Keanggotaan Asosiasi/Koperasi"]
 
 M = Commodity.MAKANAN_MINUMAN
 T = Commodity.KAIN_TENUN
@@ -90,8 +90,19 @@ _ROWS: list[tuple[list[object], str, Commodity]] = [
       "Sentra Gerabah Kasongan", "", None, "Gerabah", "Gerabah hias", 9120003344556,
       "NIB, SNI", 16, "", "Bali, Eropa", "Belanda", "Baru", None, None], "34.02", G),
 ]
-REALISTIC_ROWS: list[list[object]] = [row for row, _c, _k in _ROWS]
+# The last column, as regions fill it: one per line or ";"-separated, "-" or blank for none.
+_ASSOCIATIONS: dict[int, tuple[object, tuple[str, ...]]] = {
+    0: ("Koperasi Sentra Dodol Tarogong", ("Koperasi Sentra Dodol Tarogong",)),
+    1: ("GAPMMI;\nAsosiasi Rendang  Payakumbuh", ("GAPMMI", "Asosiasi Rendang Payakumbuh")),
+    5: ("HIMKI\nASEPHI; HIMKI.", ("HIMKI", "ASEPHI")),
+    7: ("-", ()),
+    11: ("Cita Tenun Indonesia", ("Cita Tenun Indonesia",)),
+}
+REALISTIC_ROWS: list[list[object]] = [[*row, _ASSOCIATIONS.get(i, (None, ()))[0]]
+                                      for i, (row, _c, _k) in enumerate(_ROWS)]
 EXPECTED: list[tuple[str, Commodity]] = [(code, commodity) for _r, code, commodity in _ROWS]
+EXPECTED_ASSOCIATIONS: list[tuple[str, ...]] = [_ASSOCIATIONS.get(i, (None, ()))[1]
+                                                for i in range(len(_ROWS))]
 TITLE = "DAFTAR USULAN CALON PENERIMA PENGHARGAAN OVOP 2024"
 
 

@@ -120,3 +120,60 @@ def test_every_demo_place_is_a_real_kab_kota() -> None:
 
     registry = load_regions()
     assert [code for code, _c, _p in PLACES if registry.regency(code) is None] == []
+
+
+# -- associations (the conflict-of-interest rule "institution is an association") ---------------
+
+def test_associations_are_cleaned_stored_and_kept_in_history(workspace: Workspace,
+                                                            round_id: int) -> None:
+    messy = replace(DODOL, associations=("  Koperasi  Sentra Dodol ", "HIMKI; GAPMMI",
+                                         "himki.", "-", ""))
+    created = workspace.candidates.create(round_id, messy)
+    assert created.data.associations == ("Koperasi Sentra Dodol", "HIMKI", "GAPMMI")
+    assert workspace.candidates.get(created.id).data.associations == created.data.associations
+    workspace.candidates.update(created.id, replace(created.data, associations=("GAPMMI",)))
+    (entry,) = workspace.candidates.history(created.id)
+    assert (entry.field, entry.old, entry.new) == (
+        "associations", "Koperasi Sentra Dodol\nHIMKI\nGAPMMI", "GAPMMI")
+
+
+@pytest.mark.parametrize("associations, needle", [
+    (("x" * 201,), "200"),
+    (tuple(f"Asosiasi {i}" for i in range(21)), "20"),
+    (("Asosiasi\u202eBatik",), "invisible"),
+])
+def test_bad_associations_are_refused(workspace: Workspace, round_id: int, english: None,
+                                      associations: tuple[str, ...], needle: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        workspace.candidates.create(round_id, replace(DODOL, associations=associations))
+    assert "associations" in str(caught.value).lower() and needle in str(caught.value)
+
+
+def test_associations_come_in_with_proposals_and_go_out_with_the_registry(
+        workspace: Workspace, round_id: int, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import csv as csv_module
+    import io
+
+    from ovop_desktop.domain.candidates import field_label
+    from ovop_desktop.services.registry_export import export_registry
+
+    csv = tmp_path / "usulan.csv"
+    csv.write_text('Nama IKM;Kabupaten/Kota;Komoditas;Produk;Keanggotaan Asosiasi\r\n'
+                   'Anyaman Ketak;Lombok Barat;Anyaman;Tas ketak;"HIMKI\nKoperasi Ketak; '
+                   'Asosiasi Perajin Anyaman Indonesia"\r\n'
+                   'Tenun Sikka;Kab. Sikka;Tenun;Tenun ikat;-\r\n', encoding="utf-8")
+    preview = workspace.proposals.preview(csv)
+    assert "associations" in preview.mapping
+    report = workspace.proposals.run(preview, round_id)
+    assert len(report.accepted) == 2 and not report.rejected
+    stored = {c.data.name: c.data.associations for c in workspace.candidates.all(round_id)}
+    assert stored == {"Anyaman Ketak": ("HIMKI", "Koperasi Ketak",
+                                        "Asosiasi Perajin Anyaman Indonesia"),
+                      "Tenun Sikka": ()}
+    out = tmp_path / "registri.csv"
+    export_registry(workspace, round_id, out)
+    header, *rows = csv_module.reader(io.StringIO(out.read_text(encoding="utf-8-sig")),
+                                      delimiter=";")
+    column = header.index(field_label("associations"))
+    assert sorted(r[column] for r in rows) == [
+        "", "HIMKI; Koperasi Ketak; Asosiasi Perajin Anyaman Indonesia"]

@@ -99,7 +99,8 @@ def test_old_bundle_after_newer_is_kept_as_evidence(ex: Exchange) -> None:
     assert status in (Outcome.SUPERSEDED, Outcome.ACCEPTED)
 
 
-def _forge(ex: Exchange, key: Ed25519PrivateKey, **changes: object) -> Path:
+def _forge(ex: Exchange, key: Ed25519PrivateKey, sheets: list | None = None,
+           **changes: object) -> Path:
     """A bundle built outside the app (another key, another round, a replayed seq …)."""
     me = ex.assessor_me
     round_ = ex.assessor.current_round()
@@ -110,7 +111,7 @@ def _forge(ex: Exchange, key: Ed25519PrivateKey, **changes: object) -> Path:
                 "rubrics": {rc.commodity.value: rc.rubric_sha256 for rc in round_.commodities},
                 "created_at": "2024-08-20T10:00:00+00:00"}
     manifest.update(changes)
-    body = json.dumps({"format": 1, "sheets": []}).encode()
+    body = json.dumps({"format": 1, "sheets": sheets or []}).encode()
     path = ex.folder / f"forged-{len(list(ex.folder.iterdir()))}.zip"
     path.write_bytes(build_container(PAYLOAD_BUNDLE, manifest, {"scores.json": body}, key))
     return path
@@ -283,7 +284,8 @@ json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=5),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(
         st.sampled_from(["candidate", "commodity", "status", "scores", "criterion", "level",
-                         "note", "photos", "sha256", "kind", "x"]), children, max_size=5),
+                         "note", "photos", "sha256", "kind", "visited_on", "x"]), children,
+        max_size=5),
     max_leaves=12)
 
 
@@ -299,9 +301,10 @@ def test_scores_of_any_shape_are_rejected_not_crashed(sheets: list) -> None:
         rows = _resolve(uids, sheets, criteria)
     except _Reject:
         return
-    for cid, status, note, scores in rows:
+    for cid, status, note, scores, visited_on in rows:
         assert cid == 1 and status in ("in_progress", "finished") and isinstance(note, str)
         assert all(c in ("A1", "A2") and lv in (1, 2, 3) for c, lv, _n in scores)
+        assert visited_on is None or (isinstance(visited_on, str) and len(visited_on) == 10)
 
 
 def test_dry_run_reports_what_a_real_run_would(ex: Exchange) -> None:
@@ -344,3 +347,109 @@ def test_withdrawn_candidate_keeps_scores_but_is_no_longer_scored(ex: Exchange) 
         ex.assessor.scoring.set_score(withdrawn[0], "A1", 2)
     ex.assessor.scoring.set_score(first, "A2", 2)  # still assigned
     assert ex.assessor.scoring.sheet(first)[1]["A1"] == (3, "")
+
+
+# -- the actual visit date travels in the bundle ---------------------------------------------
+
+def _received(ex: Exchange) -> list[tuple]:
+    with sqlite3.connect(ex.coordinator.paths.database) as conn:
+        return conn.execute("SELECT c.name, r.status, r.visited_on FROM received_sheet r "
+                            "JOIN candidate c ON c.id = r.candidate_id ORDER BY c.name").fetchall()
+
+
+def test_visit_date_travels_to_the_coordinator(ex: Exchange) -> None:
+    from datetime import date
+
+    first, second = ex.local_candidates()[:2]
+    ex.assessor.scoring.set_visited(first, date(2024, 8, 13))
+    ex.assessor.scoring.set_score(second, "A1", 2)  # a sheet with no date recorded
+    path, info = ex.bundle()
+    with zipfile.ZipFile(path) as z:
+        sheets = {sh["candidate"]: sh for sh in json.loads(z.read("scores.json"))["sheets"]}
+    assert info.sheets == 2 and sorted("visited_on" in sh for sh in sheets.values()) == [
+        False, True]  # the key is omitted while no date is recorded
+    assert _import(ex, path)[0] is Outcome.ACCEPTED
+    names = {cid: ex.assessor.candidates.get(cid).data.name for cid in (first, second)}
+    assert _received(ex) == sorted([(names[first], "in_progress", "2024-08-13"),
+                                    (names[second], "in_progress", None)])
+
+
+def _sheet(ex: Exchange, **extra: object) -> dict:
+    """One well-formed sheet for the first packaged candidate, as the coordinator knows it."""
+    local = ex.assessor.candidates.get(ex.local_candidates()[0])
+    return {"candidate": _uid_of(ex, local.data.name), "commodity": local.data.commodity.value,
+            "status": "in_progress", "note": "",
+            "scores": [{"criterion": "A1", "level": 2, "note": ""}], **extra}
+
+
+def _uid_of(ex: Exchange, name: str) -> str:
+    with sqlite3.connect(ex.coordinator.paths.database) as conn:
+        return conn.execute("SELECT uid FROM candidate WHERE name = ?", (name,)).fetchone()[0]
+
+
+@pytest.mark.parametrize("value", ["2024-02-30", "2024-8-13", "20240813", "13-08-2024",
+                                   "2024-08-13T10:00", "2024-08-13\n", "２０２４-08-13", 20240813,
+                                   True, ["2024-08-13"], {"date": "2024-08-13"}, ""])
+def test_a_malformed_visit_date_rejects_the_bundle(ex: Exchange, value: object) -> None:
+    path = _forge(ex, _assessor_key(ex), [_sheet(ex, visited_on=value)])
+    status, reason = _import(ex, path)
+    assert status is Outcome.REJECTED and "visited_on" in reason
+    assert _state(ex) == [("rejected", 1, 0)] and _received(ex) == []
+
+
+@pytest.mark.parametrize("extra", [{}, {"visited_on": None}, {"visited_on": "2024-08-13"}])
+def test_bundles_with_or_without_a_visit_date_import(ex: Exchange, extra: dict) -> None:
+    path = _forge(ex, _assessor_key(ex), [_sheet(ex, **extra)])
+    assert _import(ex, path)[0] is Outcome.ACCEPTED
+    assert [v for _n, _s, v in _received(ex)] == [extra.get("visited_on")]
+
+
+# -- the institution rule reaches the laptop and the bundle import --------------------------------
+
+def _coordinator_twin(ex: Exchange, local_id: int) -> int:
+    round_ = ex.coordinator.current_round()
+    assert round_ is not None
+    name = ex.assessor.candidates.get(local_id).data.name
+    return next(c.id for c in ex.coordinator.candidates.summaries(round_.id) if c.name == name)
+
+
+def _join_association(ex: Exchange, coordinator_id: int, association: str) -> None:
+    from dataclasses import replace
+
+    data = ex.coordinator.candidates.get(coordinator_id).data
+    ex.coordinator.candidates.update(coordinator_id, replace(
+        data, associations=(*data.associations, association)))
+
+
+def test_package_carries_associations_and_an_association_conflict(ex: Exchange,
+                                                                  english: None) -> None:
+    first = ex.local_candidates()[0]
+    twin = _coordinator_twin(ex, first)
+    # Recorded after the assignment: the assessor's institution (from the card) is a member.
+    _join_association(ex, twin, "Yayasan Batik Indonesia.")
+    path = ex.package([], "paket-2.zip")
+    with zipfile.ZipFile(path) as z:
+        body = json.loads(z.read("package.json"))
+    uid = _uid_of(ex, ex.assessor.candidates.get(first).data.name)
+    assert {"candidate": uid, "reason": "the assessor's institution (Yayasan Batik Indonesia.) "
+            "is an association the IKM belongs to"} in body["conflicts"]
+    ex.receive(path)
+    assert "Yayasan Batik Indonesia." in ex.assessor.candidates.get(first).data.associations
+    with pytest.raises(UserFacingError, match="Yayasan Batik Indonesia"):
+        ex.assessor.scoring.set_score(first, "A1", 2)
+    with pytest.raises(UserFacingError, match="Yayasan Batik Indonesia"):
+        ex.assessor.scoring.set_visited(first, None)
+    ex.assessor.scoring.set_score(ex.local_candidates()[1], "A1", 2)  # the others still open
+
+
+def test_scores_for_an_association_member_are_discarded_on_import(ex: Exchange) -> None:
+    first, second = ex.local_candidates()[:2]
+    ex.assessor.scoring.set_score(first, "A1", 3)
+    ex.assessor.scoring.set_score(second, "A1", 2)
+    path, _ = ex.bundle()
+    _join_association(ex, _coordinator_twin(ex, first), "YAYASAN BATIK INDONESIA")
+    (outcome,) = ex.coordinator.bundles.import_files([path])
+    assert outcome.status is Outcome.ACCEPTED and outcome.scores == 1
+    assert "conflict" in outcome.reason or "konflik" in outcome.reason
+    assert [n for n, _s, _v in _received(ex)] == [
+        ex.assessor.candidates.get(second).data.name]

@@ -128,3 +128,83 @@ def test_manual_assignment_of_a_conflicted_pair_is_refused(demo_workspace: Works
     assert ws.assessors.assigned(round_.id, aid) == []  # the assignment went with it
     with pytest.raises(UserFacingError):
         ws.assessors.assign(round_.id, aid, [cid])
+
+
+# -- the institution rule: an assessor whose institution is an association of the IKM --------
+
+A = Commodity.ANYAMAN
+
+
+def test_institution_that_is_an_association_of_the_ikm_is_a_conflict(english: None) -> None:
+    from ovop_desktop.domain.planning import conflict_reason
+
+    expert = PlanAssessor(5, "Ahli anyaman", frozenset({A}), False,
+                          institution="Asosiasi Perajin, Anyaman Indonesia")
+    member = PlanCandidate(20, A, "52.01", ("Koperasi Ketak Nyiur Baya",
+                                            "asosiasi perajin anyaman  INDONESIA."))
+    reason = conflict_reason(expert, member, {})
+    assert reason == ("the assessor's institution (asosiasi perajin anyaman  INDONESIA.) is an "
+                      "association the IKM belongs to")
+    assert conflict_reason(expert, PlanCandidate(21, A, "52.01", ("Asosiasi Perajin Anyaman",)),
+                           {}) is None  # another association, however close
+    assert conflict_reason(expert, PlanCandidate(22, A, "52.01"), {}) is None  # none recorded
+    nobody = PlanAssessor(6, "Tanpa instansi", frozenset({A}), False, institution=" . ")
+    assert conflict_reason(nobody, PlanCandidate(23, A, "52.01", ("-",)), {}) is None
+
+
+def test_planner_never_assigns_an_association_member(english: None) -> None:
+    people = [PlanAssessor(1, "Sekretariat", frozenset(), True, institution="Ditjen IKMA"),
+              PlanAssessor(2, "HIMKI 1", frozenset({A}), False, institution="HIMKI"),
+              PlanAssessor(3, "HIMKI 2", frozenset({A}), False, institution="H.I.M.K.I."),
+              PlanAssessor(4, "Kampus", frozenset({A}), False, institution="Universitas")]
+    result = plan([PlanCandidate(10, A, "52.01", ("himki",)), PlanCandidate(11, A, "52.01")],
+                  people, {}, per_candidate=3, minimum=3)
+    assert sorted(result.teams[10]) == [1, 4]
+    assert "2 eligible assessors (2 with a conflict of interest)" in result.short[10]
+    assert 2 in result.teams[11] or 3 in result.teams[11]
+
+
+def test_association_rule_in_the_planner_and_manual_assignment(
+        demo_workspace: Workspace, tmp_path: Path, english: None) -> None:
+    from ovop_desktop.services.demo_candidates import DEMO_ASSOCIATIONS
+
+    ws = demo_workspace
+    round_ = ws.current_round()
+    assert round_ is not None
+    himki = [_enrol(ws, tmp_path, f"Ahli HIMKI {i}", "HIMKI", [A, Commodity.GERABAH])
+             for i in range(2)]
+    others = [_enrol(ws, tmp_path, f"Ahli {i}", "Universitas", list(Commodity))
+              for i in range(4)]
+    officer = _enrol(ws, tmp_path, "Pak Sekretariat", "Ditjen IKMA", [])
+    members = {c.id for c in ws.candidates.all(round_.id)
+               if DEMO_ASSOCIATIONS[A][0] in c.data.associations}
+    assert members  # the demo shows the rule
+    result = ws.planning.auto(round_.id)
+    planned_members = members & set(result.teams)
+    assert planned_members
+    for cid in planned_members:
+        assert not set(result.teams[cid]) & set(himki)
+        assert set(result.teams[cid]) <= set(others) | {officer}
+    cid = sorted(planned_members)[0]
+    reason = ws.planning.conflict_of(himki[0], cid)
+    assert reason == "the assessor's institution (HIMKI) is an association the IKM belongs to"
+    with pytest.raises(UserFacingError, match=r"conflict of interest .*\(the assessor's "
+                                              r"institution \(HIMKI\)"):
+        ws.assessors.assign(round_.id, himki[0], [cid])
+    assert ws.planning.conflict_of(others[0], cid) is None
+
+
+def test_an_association_recorded_later_makes_a_conflict(demo_workspace: Workspace,
+                                                        tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    ws = demo_workspace
+    round_ = ws.current_round()
+    assert round_ is not None
+    aid = _enrol(ws, tmp_path, "Sri", "Yayasan Batik Indonesia", [B])
+    candidate = next(c for c in ws.candidates.all(round_.id) if not c.data.associations)
+    assert ws.planning.conflict_of(aid, candidate.id) is None
+    ws.candidates.update(candidate.id, replace(candidate.data, associations=(
+        "Koperasi Batik Sekar", "YAYASAN BATIK INDONESIA")))
+    assert "YAYASAN BATIK INDONESIA" in (ws.planning.conflict_of(aid, candidate.id) or "")
+    assert [h.field for h in ws.candidates.history(candidate.id)] == ["associations"]

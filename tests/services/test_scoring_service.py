@@ -114,3 +114,117 @@ def test_a_score_shown_as_saved_survives_a_kill(sheet, tmp_path: Path) -> None:
     proc.wait()
     with Workspace.open(folder) as again:
         assert again.scoring.sheet(cid)[1] == {"C4": (3, "motif khas")}
+
+
+# -- the actual visit date ------------------------------------------------------------------
+
+def test_visit_date_is_set_cleared_with_history_and_audit(sheet) -> None:
+    from datetime import date
+
+    from ovop_desktop.services.maintenance import recent_audit
+
+    ws, cid, _c = sheet
+    assert ws.scoring.sheet_info(cid).visited_on is None
+    ws.scoring.set_visited(cid, date(2024, 8, 13))
+    info = ws.scoring.sheet_info(cid)
+    assert info.visited_on == date(2024, 8, 13) and info.status == "in_progress"
+    assert ws.scoring.visited_on(cid) == date(2024, 8, 13)
+    ws.scoring.set_visited(cid, date(2024, 8, 13))  # no change, no history
+    ws.scoring.set_visited(cid, date(2024, 8, 14))
+    ws.scoring.set_visited(cid, None)
+    assert ws.scoring.sheet_info(cid).visited_on is None
+    assert [(h[2], h[3], h[4]) for h in ws.scoring.history(cid)] == [
+        ("visit", "2024-08-14", ""), ("visit", "2024-08-13", "2024-08-14"),
+        ("visit", "", "2024-08-13")]
+    assert all(h[1] == "Sri" for h in ws.scoring.history(cid))
+    entries = [e for e in recent_audit(ws.store) if e.action == "sheet.visited"]
+    assert len(entries) == 3
+    ws.scoring.set_visited(cid, date(2024, 8, 15))
+    (snap,) = ws.scoring.snapshot(ws.current_round().id)  # type: ignore[union-attr]
+    assert snap.visited_on == "2024-08-15"
+
+
+def test_clearing_a_date_never_recorded_creates_no_sheet(sheet) -> None:
+    ws, cid, _c = sheet
+    ws.scoring.set_visited(cid, None)
+    assert ws.scoring.sheet_info(cid).status == "" and ws.scoring.history(cid) == []
+
+
+def test_visit_dates_that_cannot_be_true_are_refused(sheet, english: None) -> None:
+    from datetime import date, timedelta
+
+    ws, cid, _c = sheet
+    with pytest.raises(ValidationError, match="in the future"):
+        ws.scoring.set_visited(cid, date.today() + timedelta(days=1))
+    with pytest.raises(ValidationError, match=r"not in the round's year \(2024\)"):
+        ws.scoring.set_visited(cid, date(2023, 12, 31))
+    with pytest.raises(UserFacingError):
+        ws.scoring.set_visited(9999, date(2024, 8, 1))
+    assert ws.scoring.sheet_info(cid).status == "" and ws.scoring.history(cid) == []
+
+
+def test_visit_date_is_refused_like_a_score(sheet, english: None) -> None:
+    from datetime import date
+
+    from ovop_desktop.data.models import CandidateRow
+
+    ws, cid, criteria = sheet
+    ws.scoring.set_visited(cid, date(2024, 8, 13))
+    for c in criteria:
+        ws.scoring.set_score(cid, c, 2)
+    ws.scoring.finish(cid)
+    with pytest.raises(UserFacingError, match="finished"):
+        ws.scoring.set_visited(cid, date(2024, 8, 14))
+    with pytest.raises(UserFacingError, match="finished"):
+        ws.scoring.set_visited(cid, None)
+    ws.scoring.reopen(cid, "tanggal salah")
+    ws.scoring.set_visited(cid, date(2024, 8, 14))
+    with ws.store.write() as s:  # what a newer package without this candidate does
+        s.get(CandidateRow, cid).withdrawn = 1
+    with pytest.raises(UserFacingError, match="no longer assigned"):
+        ws.scoring.set_visited(cid, date(2024, 8, 15))
+    with ws.store.write() as s:
+        s.get(CandidateRow, cid).withdrawn = 0
+    ws.planning.declare(None, cid, "pemilik adalah kerabat")
+    with pytest.raises(UserFacingError, match="kerabat"):
+        ws.scoring.set_visited(cid, date(2024, 8, 15))
+    assert ws.scoring.visited_on(cid) == date(2024, 8, 14)
+
+
+def test_the_range_of_visit_dates_follows_the_round_year_and_the_clock(
+        sheet, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from ovop_desktop.services import scoring
+
+    ws, cid, _c = sheet
+    monkeypatch.setattr(scoring, "today", lambda: date(2024, 9, 2))
+    allowed = ws.scoring.visit_date_range(cid)
+    assert allowed is not None and (allowed.first, allowed.last) == (date(2024, 1, 1),
+                                                                     date(2024, 9, 2))
+    assert allowed.today_allowed
+    with pytest.raises(ValidationError):
+        ws.scoring.set_visited(cid, date(2024, 9, 3))  # tomorrow on that clock
+    ws.scoring.set_visited(cid, date(2024, 9, 2))
+    monkeypatch.setattr(scoring, "today", lambda: date(2026, 3, 1))
+    later = ws.scoring.visit_date_range(cid)
+    assert later is not None and later.last == date(2024, 12, 31) and not later.today_allowed
+    monkeypatch.setattr(scoring, "today", lambda: date(2023, 12, 30))
+    assert ws.scoring.visit_date_range(cid) is None  # the round's year has not begun
+
+
+def test_the_laptop_refuses_an_ikm_its_own_institution_belongs_to(tmp_path: Path,
+                                                                   english: None) -> None:
+    with Workspace.open(tmp_path / "penilai") as ws:
+        ws.profile.init(Role.ASSESSOR, "Yohanes", "H.I.M.K.I")
+        ws.rubrics.install_defaults()
+        rid = ws.rounds.create(2024, "R").id
+        member, other = ws.candidates.create_many(rid, [
+            CandidateData(name="Anyaman Ketak", region_code="52.01", commodity=Commodity.ANYAMAN,
+                          product="Tas ketak", associations=("Koperasi Ketak", "HIMKI")),
+            CandidateData(name="Anyaman Pandan", region_code="11.06",
+                          commodity=Commodity.ANYAMAN, product="Tikar")], "test")
+        with pytest.raises(UserFacingError, match=r"institution \(HIMKI\)"):
+            ws.scoring.set_score(member, "A1", 2)
+        assert "HIMKI" in (ws.planning.conflict_of(None, member) or "")
+        ws.scoring.set_score(other, "A1", 2)

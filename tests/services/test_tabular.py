@@ -47,6 +47,7 @@ def assert_realistic(results: list[RowResult]) -> None:
     assert [r.errors for r in results] == [[]] * len(fx.REALISTIC_ROWS)
     got = [(r.record.region_code, r.record.commodity) for r in results if r.record]
     assert got == fx.EXPECTED
+    assert [r.record.associations for r in results if r.record] == fx.EXPECTED_ASSOCIATIONS
 
 
 # --- XLSX ----------------------------------------------------------------------------------
@@ -382,7 +383,7 @@ def test_template_round_trip(tmp_path: Path) -> None:
     wb = load_workbook(path)
     sheet = wb["Usulan"]
     assert wb.sheetnames == ["Usulan", "Petunjuk"]
-    assert "A1:T1" in {str(r) for r in sheet.merged_cells.ranges}
+    assert "A1:U1" in {str(r) for r in sheet.merged_cells.ranges}
     lists = {dv.formula1 for dv in sheet.data_validations.dataValidation}
     assert '"' + ",".join(TEMPLATE_COMMODITIES) + '"' in lists and '"Baru,Evaluasi Ulang"' in lists
     assert sheet["L4"].value == "9120012345678" and sheet["L100"].number_format == "@"

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from ovop_desktop.domain.candidates import CandidateData, EntryKind
+from ovop_desktop.domain.commodities import Commodity
+from ovop_desktop.domain.documents import Document
 from ovop_desktop.domain.profile import Role
 from ovop_desktop.services.workspace import Workspace
 from ovop_desktop.ui.context import AppContext, ContextSignals
@@ -35,6 +38,58 @@ def assessor_ctx(tmp_path: Path) -> Iterator[AppContext]:
         yield make_ctx(ws)
     finally:
         ws.close()
+
+
+# -- the scoring sheet on an assessor's laptop (test_scoring_sheet, test_scoring_photos) -------
+
+def add_local_candidates(ctx: AppContext) -> list[int]:
+    """What an imported package leaves on an assessor's laptop: a round and its candidates."""
+    ws = ctx.workspace
+    current = ws.rounds.create(2024, "Penilaian OVOP 2024")
+    ws.update_settings(current_round_id=current.id)
+    return ws.candidates.create_many(current.id, [
+        CandidateData(name="Batik Tulis Sekar Jagad", region_code="33.74",
+                      commodity=Commodity.KAIN_BATIK, product="Batik tulis pewarna alam",
+                      owner="Ibu Sri Rahayu", address="Jl. Kauman No. 12",
+                      sentra_name="Sentra Batik Kauman", sentra_sk_number="050/123/2019",
+                      documents=frozenset({Document.SK_SENTRA, Document.NIB}),
+                      kind=EntryKind.REEVALUATION, previous_star=2, previous_year=2021),
+        CandidateData(name="Kopi Cikajang", region_code="32.05",
+                      commodity=Commodity.MAKANAN_MINUMAN, product="Kopi arabika"),
+    ], "test")
+
+
+@pytest.fixture
+def batik(assessor_ctx: AppContext) -> int:
+    """The batik candidate of a 2024 round on the assessor's laptop."""
+    return add_local_candidates(assessor_ctx)[0]
+
+
+@pytest.fixture
+def sheet(qtbot, assessor_ctx: AppContext, batik: int):  # type: ignore[no-untyped-def]
+    """The scoring sheet of `batik`, shown, with the first criterion focused."""
+    from ovop_desktop.ui.views.scoring_sheet import ScoringSheet
+
+    widget = ScoringSheet(assessor_ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1100, 760)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.activateWindow()
+    assert widget.load(batik)
+    qtbot.waitUntil(lambda: widget.rows[0].hasFocus())
+    return widget
+
+
+@pytest.fixture
+def errors(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
+    """Errors the scoring sheet would show in a message box, collected instead."""
+    from ovop_desktop.ui.views import scoring_panels, scoring_photos, scoring_sheet
+
+    shown: list[BaseException] = []
+    for module in (scoring_sheet, scoring_photos, scoring_panels):
+        monkeypatch.setattr(module, "show_error", lambda _p, exc, *a: shown.append(exc))
+    return shown
 
 
 @pytest.fixture

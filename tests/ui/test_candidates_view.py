@@ -315,3 +315,45 @@ def test_screenshot(qtbot, shots: Path, ctx: AppContext, round_id: int) -> None:
     dialog.kind_reevaluation.setChecked(True)
     dialog.edits["nib"].setText("12")
     assert dialog.grab().save(str(shots / "candidate_form.png"))
+
+
+def test_form_edits_associations_one_per_line(qtbot, ctx: AppContext, round_id: int) -> None:
+    from PySide6.QtTest import QTest
+
+    dialog = CandidateFormDialog(ctx, round_id)
+    qtbot.addWidget(dialog)
+    _fill(dialog)
+    dialog.associations.setFocus()
+    QTest.keyClicks(dialog.associations, "HIMKI")
+    QTest.keyClick(dialog.associations, Qt.Key.Key_Return)
+    QTest.keyClicks(dialog.associations, "Koperasi Tenun  Sikka; himki.")
+    QTest.keyClick(dialog.associations, Qt.Key.Key_Tab)  # Tab leaves the field, as elsewhere
+    assert not dialog.associations.hasFocus()
+    dialog.save_button.click()
+    cid = dialog.saved.id
+    assert ctx.workspace.candidates.get(cid).data.associations == ("HIMKI", "Koperasi Tenun Sikka")
+
+    edit = CandidateFormDialog(ctx, round_id, cid)
+    qtbot.addWidget(edit)
+    assert edit.associations.toPlainText() == "HIMKI\nKoperasi Tenun Sikka"
+    edit.associations.setPlainText("Koperasi Tenun Sikka")
+    edit.save_button.click()
+    again = CandidateFormDialog(ctx, round_id, cid)
+    qtbot.addWidget(again)
+    rows = {again.history.index(r, 2).data(): (again.history.index(r, 3).data(),
+                                               again.history.index(r, 4).data())
+            for r in range(again.history.rowCount())}
+    assert rows[field_label("associations")] == ("HIMKI; Koperasi Tenun Sikka",
+                                                 "Koperasi Tenun Sikka")
+    again.associations.setPlainText("x" * 201)
+    assert not again.save_button.isEnabled()
+
+
+def test_assessor_sees_associations_read_only(qtbot, assessor_ctx: AppContext) -> None:
+    ws = assessor_ctx.workspace
+    rid = ws.rounds.create(2026, "Putaran").id
+    cid = ws.candidates.create(rid, CandidateData("IKM A", "32.05", Commodity.ANYAMAN, "Tikar",
+                                                  associations=("HIMKI",))).id
+    dialog = CandidateFormDialog(assessor_ctx, rid, cid)
+    qtbot.addWidget(dialog)
+    assert dialog.associations.isReadOnly() and dialog.associations.toPlainText() == "HIMKI"

@@ -42,7 +42,7 @@ def test_demo_start_shows_coordinator_pages_and_status(qtbot, tmp_path: Path) ->
         window = application.window
         assert [p.key for p in window.pages] == [
             "home", "rounds", "rubrics", "candidates", "screening", "assessors", "planner",
-            "bundles", "identity", "audit", "regions"]
+            "bundles", "results", "identity", "audit", "regions"]
         assert "2024" in window.round_label.text()
         for key in ("rounds", "rubrics", "regions", "home"):
             assert window.show_page(key) is window.stack.currentWidget()

@@ -12,13 +12,12 @@ from PySide6.QtCore import QEvent, QMimeData, QObject, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
-from test_scoring_sheet import add_local_candidates, press, score_all
+from test_scoring_sheet import press, score_all
 
 from ovop_desktop.domain.candidates import CandidateData
 from ovop_desktop.domain.commodities import Commodity
 from ovop_desktop.ui.context import AppContext
 from ovop_desktop.ui.views import scoring_panels, scoring_photos
-from ovop_desktop.ui.views import scoring_sheet as sheet_module
 from ovop_desktop.ui.views.scoring_photos import VISIT
 from ovop_desktop.ui.views.scoring_sheet import ScoringSheet
 
@@ -34,32 +33,6 @@ def make_photo(folder: Path, name: str, size: tuple[int, int] = (1600, 1200),
     path = folder / name
     image.save(path, "PNG" if name.lower().endswith(".png") else "JPEG", quality=85)
     return path
-
-
-@pytest.fixture
-def batik(assessor_ctx: AppContext) -> int:
-    return add_local_candidates(assessor_ctx)[0]
-
-
-@pytest.fixture
-def sheet(qtbot, assessor_ctx: AppContext, batik: int) -> ScoringSheet:
-    widget = ScoringSheet(assessor_ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1090, 740)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.activateWindow()
-    assert widget.load(batik)
-    qtbot.waitUntil(lambda: widget.rows[0].hasFocus())
-    return widget
-
-
-@pytest.fixture
-def errors(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
-    shown: list[BaseException] = []
-    for module in (sheet_module, scoring_photos, scoring_panels):
-        monkeypatch.setattr(module, "show_error", lambda _p, exc, *a: shown.append(exc))
-    return shown
 
 
 class Chosen(list[Path]):

@@ -11,56 +11,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from ovop_desktop.domain.candidates import CandidateData, EntryKind
-from ovop_desktop.domain.commodities import Commodity
-from ovop_desktop.domain.documents import Document
 from ovop_desktop.errors import UserFacingError
+from ovop_desktop.i18n import _ as translated
 from ovop_desktop.ui.context import AppContext
 from ovop_desktop.ui.views import scoring_sheet as sheet_module
 from ovop_desktop.ui.views.scoring_sheet import ScoringSheet
 from ovop_desktop.ui.views.scoring_widgets import ReasonDialog, aspect_scores
-
-
-def add_local_candidates(ctx: AppContext) -> list[int]:
-    """What an imported package leaves on an assessor's laptop: a round and its candidates."""
-    ws = ctx.workspace
-    current = ws.rounds.create(2024, "Penilaian OVOP 2024")
-    ws.update_settings(current_round_id=current.id)
-    return ws.candidates.create_many(current.id, [
-        CandidateData(name="Batik Tulis Sekar Jagad", region_code="33.74",
-                      commodity=Commodity.KAIN_BATIK, product="Batik tulis pewarna alam",
-                      owner="Ibu Sri Rahayu", address="Jl. Kauman No. 12",
-                      sentra_name="Sentra Batik Kauman", sentra_sk_number="050/123/2019",
-                      documents=frozenset({Document.SK_SENTRA, Document.NIB}),
-                      kind=EntryKind.REEVALUATION, previous_star=2, previous_year=2021),
-        CandidateData(name="Kopi Cikajang", region_code="32.05",
-                      commodity=Commodity.MAKANAN_MINUMAN, product="Kopi arabika"),
-    ], "test")
-
-
-@pytest.fixture
-def batik(assessor_ctx: AppContext) -> int:
-    return add_local_candidates(assessor_ctx)[0]
-
-
-@pytest.fixture
-def sheet(qtbot, assessor_ctx: AppContext, batik: int) -> ScoringSheet:
-    widget = ScoringSheet(assessor_ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 760)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.activateWindow()
-    assert widget.load(batik)
-    qtbot.waitUntil(lambda: widget.rows[0].hasFocus())
-    return widget
-
-
-@pytest.fixture
-def errors(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
-    shown: list[BaseException] = []
-    monkeypatch.setattr(sheet_module, "show_error", lambda _p, exc, *a: shown.append(exc))
-    return shown
 
 
 def press(key: Qt.Key | str) -> None:
@@ -276,3 +232,123 @@ def test_screenshot(qtbot, sheet: ScoringSheet, shots: Path) -> None:
     sheet.finish_button.click()
     sheet.tabs.setCurrentIndex(1)
     assert sheet.grab().save(str(shots / "scoring-sheet-finished-history.png"))
+
+
+# -- the actual visit date --------------------------------------------------------------------
+
+def test_visit_date_is_saved_at_once_from_the_keyboard(
+        qtbot, sheet: ScoringSheet, assessor_ctx: AppContext, batik: int,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from ovop_desktop.services import scoring
+
+    monkeypatch.setattr(scoring, "today", lambda: date(2024, 8, 20))
+    assessor_ctx.workspace.planning.set_visit(batik, date(2024, 8, 12))
+    assert sheet.load(batik)
+    field = sheet.visit_date
+    scoring_api = assessor_ctx.workspace.scoring
+    assert "2024-08-12" in field.planned.text() and "2024-08-12" in sheet.identity.text()
+    assert not field.visited.isChecked() and not field.date_edit.isEnabled()
+    assert field.today_button.isEnabled()
+
+    field.visited.setFocus()
+    press(Qt.Key.Key_Space)  # ticked: the planned date is offered and stored at once
+    assert scoring_api.visited_on(batik) == date(2024, 8, 12)
+    assert sheet.save_state.property("state") == "saved"
+    assert field.date_edit.isEnabled()
+
+    field.date_edit.setFocus()
+    field.date_edit.setCurrentSection(field.date_edit.Section.DaySection)
+    press(Qt.Key.Key_Up)  # the next day, held back until a pause or leaving the field
+    assert sheet.save_state.property("state") == "pending"
+    press(Qt.Key.Key_Up)
+    press(Qt.Key.Key_Tab)
+    assert scoring_api.visited_on(batik) == date(2024, 8, 14)
+    assert [h[3:5] for h in scoring_api.history(batik)] == [
+        ("2024-08-12", "2024-08-14"), ("", "2024-08-12")]  # one change for two key presses
+
+    field.today_button.click()
+    assert scoring_api.visited_on(batik) == date(2024, 8, 20)
+    assert field.date_edit.date().toPython() == date(2024, 8, 20)
+
+    field.visited.setFocus()
+    press(Qt.Key.Key_Space)  # unticked: no date recorded
+    assert scoring_api.visited_on(batik) is None
+    assert sheet.save_state.property("state") == "saved"
+    sheet.tabs.setCurrentIndex(1)
+    assert sheet.history_model.index(0, 2).data() == translated("Actual visit date")
+
+
+def test_visit_date_pending_is_flushed_when_leaving(qtbot, sheet: ScoringSheet,
+                                                   assessor_ctx: AppContext, batik: int) -> None:
+    from datetime import date
+
+    from PySide6.QtCore import QDate
+
+    sheet.visit_date.visited.click()
+    first = assessor_ctx.workspace.scoring.visited_on(batik)
+    assert first is not None
+    sheet.visit_date.date_edit.setDate(QDate(2024, 7, 1))  # typed, no pause yet
+    assert assessor_ctx.workspace.scoring.visited_on(batik) == first
+    with qtbot.waitSignal(sheet.back_requested):
+        sheet.back_button.click()  # leaving the sheet does not wait for the pause
+    assert assessor_ctx.workspace.scoring.visited_on(batik) == date(2024, 7, 1)
+
+
+def test_visit_date_is_read_only_on_a_finished_sheet(sheet: ScoringSheet,
+                                                     assessor_ctx: AppContext,
+                                                     batik: int) -> None:
+    from datetime import date
+
+    assessor_ctx.workspace.scoring.set_visited(batik, date(2024, 8, 13))
+    assert sheet.load(batik)
+    assert sheet.visit_date.value() == date(2024, 8, 13)
+    score_all(sheet)
+    sheet.finish_button.click()
+    field = sheet.visit_date
+    assert not field.visited.isEnabled() and not field.date_edit.isEnabled()
+    assert not field.today_button.isEnabled()
+    again = ScoringSheet(assessor_ctx)  # opened later: read-only from the start
+    assert again.load(batik)
+    assert not again.visit_date.visited.isEnabled() and not again.visit_date.date_edit.isEnabled()
+    assert again.visit_date.value() == date(2024, 8, 13)
+    again.deleteLater()
+
+
+def test_a_refused_visit_date_goes_back_to_what_is_stored(
+        sheet: ScoringSheet, assessor_ctx: AppContext, batik: int,
+        errors: list[BaseException], monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from PySide6.QtCore import QDate
+
+    service = assessor_ctx.workspace.scoring
+    service.set_visited(batik, date(2024, 8, 13))
+    assert sheet.load(batik)
+
+    def refuse(*_args: object) -> None:
+        raise UserFacingError("disk full")
+
+    monkeypatch.setattr(service, "set_visited", refuse)
+    sheet.visit_date.date_edit.setDate(QDate(2024, 8, 15))
+    sheet.visit_date.flush()
+    assert [str(e) for e in errors] == ["disk full"]
+    assert sheet.save_state.property("state") == "error"
+    assert sheet.visit_date.value() == date(2024, 8, 13) == service.visited_on(batik)
+
+
+def test_no_visit_date_before_the_round_year_begins(qtbot, assessor_ctx: AppContext,
+                                                    batik: int,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from ovop_desktop.services import scoring
+
+    monkeypatch.setattr(scoring, "today", lambda: date(2023, 11, 30))
+    widget = ScoringSheet(assessor_ctx)
+    qtbot.addWidget(widget)
+    assert widget.load(batik)
+    field = widget.visit_date
+    assert not field.visited.isEnabled() and not field.today_button.isEnabled()
+    assert field.toolTip()

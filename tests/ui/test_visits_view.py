@@ -203,3 +203,26 @@ def test_screenshots(qtbot, assessor_ctx: AppContext, local: list[int], shots: P
     with qtbot.waitSignal(view.loaded, timeout=WAIT):
         view.sheet.back_button.click()
     assert window.grab().save(str(shots / "my-visits.png"))
+
+
+def test_rows_show_the_actual_visit_date_when_recorded(qtbot, assessor_ctx: AppContext,
+                                                       local: list[int]) -> None:
+    from ovop_desktop.i18n import _ as translated
+    from ovop_desktop.ui.models.visits_model import COL_DATE
+
+    scoring = assessor_ctx.workspace.scoring
+    scoring.set_visited(local[0], DAY_1)  # as planned
+    scoring.set_visited(local[2], date(2024, 8, 16))  # a day late
+    scoring.set_visited(local[4], DAY_2)  # no planned date
+    view = open_view(qtbot, assessor_ctx)
+    by_id = rows(view)
+    assert by_id[local[0]].visited_on == DAY_1 and by_id[local[1]].visited_on is None
+
+    def text(cid: int) -> str:
+        return view.model.index(view.model.row_of(cid), COL_DATE).data()
+
+    assert text(local[0]) == "2024-08-14 ✓" and text(local[1]) == "2024-08-14"
+    assert text(local[2]) == translated("{planned} (visited {actual})").format(
+        planned="2024-08-15", actual="2024-08-16")
+    assert text(local[4]) == translated("{planned} (visited {actual})").format(
+        planned="—", actual="2024-08-15")

@@ -106,6 +106,8 @@ def readable_value(registry: RegionRegistry, field: str, value: str) -> str:
     if field == "region_code":
         regency = registry.regency(value)
         return regency_text(regency) if regency else value
+    if field == "associations":  # stored one per line
+        return "; ".join(value.splitlines())
     if field == "previous_star" and value.isdigit():
         return "★" * int(value)
     return value

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QRadioButton,
     QSpinBox,
     QTableView,
@@ -115,6 +116,13 @@ class CandidateFormDialog(QDialog):
         self.workforce.setSpecialValueText(_("unknown"))
         self.workforce.setValue(-1)
         self.workforce.setSuffix(" " + _("people"))
+        self.associations = QPlainTextEdit(objectName="associationsEdit")
+        self.associations.setTabChangesFocus(True)  # Tab moves on, as in every other field
+        self.associations.setPlaceholderText(_("One association or cooperative per line"))
+        self.associations.setToolTip(_("An assessor whose institution is one of these "
+                                       "associations has a conflict of interest with this "
+                                       "IKM."))
+        self.associations.setFixedHeight(self.associations.fontMetrics().height() * 3 + 14)
 
         ikm = QGroupBox(_("IKM"))
         form = QFormLayout(ikm)
@@ -129,6 +137,7 @@ class CandidateFormDialog(QDialog):
         form.addRow(_("Production capacity"), self.edits["capacity"])
         form.addRow(_("Markets"), self.edits["markets"])
         form.addRow(_("Export history"), self.edits["export_history"])
+        form.addRow(_("Associations"), self.associations)
 
         right = QVBoxLayout()
         right.addWidget(self._build_sentra())
@@ -218,9 +227,10 @@ class CandidateFormDialog(QDialog):
         for check in (self.sk_date_known, *self.documents.values(), self.kind_new):
             check.toggled.connect(self._on_changed)
         self.sk_date.dateChanged.connect(self._on_changed)
+        self.associations.textChanged.connect(self._on_changed)
 
     def _make_read_only(self) -> None:
-        for edit in (*self.edits.values(), self.region.edit):
+        for edit in (*self.edits.values(), self.region.edit, self.associations):
             edit.setReadOnly(True)
         for widget in (self.commodity, self.workforce, self.sk_date_known, self.sk_date,
                        *self.documents.values(), self.kind_new, self.kind_reevaluation,
@@ -242,11 +252,13 @@ class CandidateFormDialog(QDialog):
             workforce=None if self.workforce.value() < 0 else self.workforce.value(),
             kind=EntryKind.REEVALUATION if again else EntryKind.NEW,
             previous_star=self.previous_star.currentData() if again else None,
-            previous_year=self.previous_year.value() if again else None)
+            previous_year=self.previous_year.value() if again else None,
+            associations=tuple(self.associations.toPlainText().splitlines()))
 
     def set_data(self, data: CandidateData) -> None:
         for name, edit in self.edits.items():
             edit.setText(getattr(data, name))
+        self.associations.setPlainText("\n".join(data.associations))
         self.region.set_code(data.region_code)
         self.commodity.setCurrentIndex(self.commodity.findData(data.commodity))
         self.sk_date_known.setChecked(data.sentra_sk_date is not None)

@@ -44,6 +44,7 @@ class VisitRow:
     total: int
     status: str  # NOT_STARTED, IN_PROGRESS or FINISHED
     conflict: str | None  # this laptop's own conflict of interest, with its reason
+    visited_on: date | None = None  # the actual visit date the assessor recorded
 
     @property
     def progress(self) -> str:
@@ -51,7 +52,11 @@ class VisitRow:
 
 
 def _date_text(row: VisitRow) -> str:
-    return row.visit_date.isoformat() if row.visit_date else "—"
+    planned = row.visit_date.isoformat() if row.visit_date else "—"
+    if row.visited_on is None or row.visited_on == row.visit_date:
+        return planned + (" ✓" if row.visited_on else "")
+    return _("{planned} (visited {actual})").format(planned=planned,
+                                                    actual=row.visited_on.isoformat())
 
 
 def _conflict_text(row: VisitRow) -> str:

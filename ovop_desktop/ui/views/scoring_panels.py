@@ -1,16 +1,18 @@
-"""The scoring sheet's side parts: the IKM's identity header, the score panel, the history table,
-the visit note and the large view of a photo."""
+"""The scoring sheet's side parts: the IKM's identity header, the score panel with the actual
+visit date, the history table, the visit note and the large view of a photo."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QImage, QImageReader, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFrame,
@@ -38,6 +40,7 @@ from ovop_desktop.ui.views.scoring_widgets import NOTE_DEBOUNCE_MS, aspect_score
 
 if TYPE_CHECKING:
     from ovop_desktop.services.evidence import Photo
+    from ovop_desktop.services.scoring import VisitDateRange
 
 HistoryEntry = tuple[str, str, str, str, str, str]  # (time, who, criterion or "*", old, new, note)
 
@@ -58,7 +61,8 @@ def identity_html(candidate: Candidate, regions: RegionRegistry, visit: date | N
     left = [(field_label("owner"), d.owner), (field_label("region_code"), place),
             (field_label("address"), d.address), (field_label("sentra_name"), sentra)]
     right = [(field_label("commodity"), d.commodity.label), (field_label("product"), d.product),
-             (field_label("kind"), kind), (_("Visit date"), visit.isoformat() if visit else "—"),
+             (field_label("kind"), kind),
+             (_("Planned visit date"), visit.isoformat() if visit else "—"),
              (field_label("documents"), documents)]
 
     def table(pairs: list[tuple[str, str]]) -> str:
@@ -85,6 +89,7 @@ class ScorePanel(QFrame):
         self.finish_button.setToolTip(_("Mark the sheet finished (every criterion must be "
                                         "scored). Reopening it later asks for a reason."))
         self.reopen_button = QPushButton(_("Re&open…"), objectName="reopenButton")
+        self.visit_date = VisitDateField(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 0, 0, 0)
         layout.addWidget(QLabel(_("Score"), objectName="sectionTitle"))
@@ -93,6 +98,9 @@ class ScorePanel(QFrame):
         layout.addWidget(QLabel(_("Total")))
         layout.addWidget(self.total)
         layout.addWidget(self.completeness)
+        layout.addSpacing(12)
+        layout.addWidget(QLabel(_("Actual visit date"), objectName="sectionTitle"))
+        layout.addWidget(self.visit_date)
         layout.addSpacing(12)
         layout.addWidget(self.save_state)
         layout.addStretch(1)
@@ -137,7 +145,13 @@ class ScorePanel(QFrame):
 
 
 def _criterion_text(entry: HistoryEntry) -> str:
-    return _("Sheet") if entry[2] == "*" else entry[2]
+    if entry[2] == "*":
+        return _("Sheet")
+    if entry[2] == "visit":  # scoring.VISIT_HISTORY
+        return _("Actual visit date")
+    if entry[2] == "note":
+        return _("Visit note")
+    return entry[2]
 
 
 def _value_text(entry: HistoryEntry, value: str) -> str:
@@ -168,6 +182,141 @@ def history_table(model: RowTableModel[HistoryEntry]) -> QTableView:
     header.setStretchLastSection(True)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     return table
+
+
+class VisitDateField(QWidget):
+    """The actual visit date: ticked with a date, or unticked (not recorded yet).
+
+    edited(date or None) — the assessor changed it: at once for the tick box and "Today",
+    after a pause (or on leaving the field) for the date itself, so stepping through days
+    with the arrow keys stores one change, not one per day. typing() — a date is waiting
+    for that pause. set_value() shows the stored value without emitting.
+    """
+
+    edited = Signal(object)
+    typing = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, objectName="visitDateField")
+        self.visited = QCheckBox(_("Visi&ted"), objectName="visitedCheck")
+        self.visited.setToolTip(_("Tick once the visit has taken place; untick to leave the "
+                                  "date empty."))
+        self.date_edit = QDateEdit(objectName="visitDateEdit")
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setKeyboardTracking(False)  # no save per digit typed
+        self.date_edit.setAccessibleName(_("Actual visit date"))
+        self.today_button = QPushButton(_("Toda&y"), objectName="visitTodayButton")
+        self.today_button.setToolTip(_("Record today as the visit date"))
+        self.planned = QLabel(objectName="hint", wordWrap=True)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.visited)
+        row.addWidget(self.date_edit, 1)
+        below = QHBoxLayout()
+        below.setContentsMargins(0, 0, 0, 0)
+        below.addWidget(self.planned, 1)
+        below.addWidget(self.today_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(row)
+        layout.addLayout(below)
+        self._planned: date | None = None
+        self._range: VisitDateRange | None = None
+        self._read_only = False
+        self._loading = False
+        self._dirty = False
+        self._debounce = QTimer(self, singleShot=True, interval=NOTE_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.flush)
+        self.visited.toggled.connect(self._on_visited_toggled)
+        self.date_edit.dateChanged.connect(self._on_date_edit_dateChanged)
+        self.date_edit.editingFinished.connect(self.flush)
+        self.today_button.clicked.connect(self._on_today_button_clicked)
+
+    def set_value(self, visited: date | None, planned: date | None = None,
+                  allowed: VisitDateRange | None = None, *, keep_context: bool = False) -> None:
+        """Show a stored value. `keep_context` keeps the planned date and the allowed range
+        shown before (after a refused change, only the value goes back)."""
+        if not keep_context:
+            self._planned, self._range = planned, allowed
+            self.planned.setText(_("Planned: {date}").format(date=planned.isoformat())
+                                 if planned else _("No planned date"))
+        self._debounce.stop()
+        self._dirty = False
+        self._show(visited)
+
+    def value(self) -> date | None:
+        return self.date_edit.date().toPython() if self.visited.isChecked() else None
+
+    def set_read_only(self, read_only: bool) -> None:
+        if read_only:
+            self._debounce.stop()
+            self._dirty = False
+        self._read_only = read_only
+        self._enable()
+
+    def flush(self) -> None:
+        """Hand on a date still waiting for its pause (leaving the sheet, closing)."""
+        self._debounce.stop()
+        if self._dirty:
+            self._dirty = False
+            self.edited.emit(self.value())
+
+    def _default(self) -> date:
+        """The date offered when the box is ticked: the planned day, else today, else the
+        last day allowed."""
+        allowed = self._range
+        if allowed is None:
+            return self._planned or date.today()
+        if self._planned is not None and allowed.first <= self._planned <= allowed.last:
+            return self._planned
+        return allowed.today if allowed.today_allowed else allowed.last
+
+    def _show(self, visited: date | None) -> None:
+        """Display without emitting: ticked with the date, or unticked with an empty box
+        (the day before the allowed range, shown as "—", stands for no date)."""
+        self._loading = True
+        try:
+            self.visited.setChecked(visited is not None)
+            if self._range is not None:
+                first = self._range.first - timedelta(days=0 if visited else 1)
+                self.date_edit.setDateRange(QDate(first), QDate(self._range.last))
+            self.date_edit.setSpecialValueText("" if visited else "—")
+            self.date_edit.setDate(QDate(visited) if visited else self.date_edit.minimumDate())
+        finally:
+            self._loading = False
+        self._enable()
+
+    def _enable(self) -> None:
+        usable = not self._read_only and self._range is not None
+        self.visited.setEnabled(usable)
+        self.date_edit.setEnabled(usable and self.visited.isChecked())
+        self.today_button.setEnabled(usable and self._range.today_allowed)  # type: ignore[union-attr]
+        self.setToolTip("" if self._range is not None or self._read_only else _(
+            "The round's year has not begun on this laptop's clock; no visit date can be "
+            "recorded yet."))
+
+    def _on_visited_toggled(self, checked: bool) -> None:
+        if self._loading:
+            return
+        self._show(self._default() if checked else None)
+        self._dirty = True
+        self.flush()
+
+    def _on_date_edit_dateChanged(self, _date: QDate) -> None:
+        if self._loading or self._read_only or not self.visited.isChecked():
+            return
+        self._dirty = True
+        self._debounce.start()
+        self.typing.emit()
+
+    def _on_today_button_clicked(self) -> None:
+        if self._range is None or not self._range.today_allowed:
+            return
+        self._show(self._range.today)
+        self._dirty = True
+        self.flush()
 
 
 class VisitNote(QPlainTextEdit):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import date, datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -63,6 +63,7 @@ class ScoringSheet(QWidget):
         self.status = ""
         self.stored: dict[str, tuple[int, str]] = {}
         self.sheet_note = ""  # the visit's overall note as stored
+        self.visited_on: date | None = None  # the actual visit date as stored
         self.rows: list[CriterionRow] = []
         self.commit_ms: list[float] = []  # time spent in set_score per stored change
         self._last_saved = ("", "")  # (state, text) of the save label after the last save
@@ -91,6 +92,9 @@ class ScoringSheet(QWidget):
         self.save_state = self.panel.save_state
         self.finish_button = self.panel.finish_button
         self.reopen_button = self.panel.reopen_button
+        self.visit_date = self.panel.visit_date
+        self.visit_date.edited.connect(self._on_visit_date_edited)
+        self.visit_date.typing.connect(self._on_visit_date_typing)
         self.finish_button.clicked.connect(self._on_finish_button_clicked)
         self.reopen_button.clicked.connect(self._on_reopen_button_clicked)
         self.photos = SheetPhotos(self._ctx, self)
@@ -189,8 +193,8 @@ class ScoringSheet(QWidget):
                 raise UserFacingError(_("The round has no rubric for this candidate's "
                                         "commodity."))
             rubric = ws.rubrics.get(link.rubric_id).rubric
-            self.status, self.stored = ws.scoring.sheet(candidate_id)
-            sheet_note = ws.scoring.sheet_note(candidate_id)
+            info = ws.scoring.sheet_info(candidate_id)
+            allowed = ws.scoring.visit_date_range(candidate_id)
             visit = ws.planning.visits().get(candidate_id)
         except UserFacingError as exc:
             show_error(self, exc)
@@ -203,8 +207,10 @@ class ScoringSheet(QWidget):
             level, note = self.stored.get(row.criterion_id, (None, ""))
             row.note.setText(note)
             row.set_state(level, note)
-        self.sheet_note = sheet_note
-        self.visit_note.set_note(sheet_note)
+        self.status, self.stored = info.status, info.scores
+        self.sheet_note, self.visited_on = info.note, info.visited_on
+        self.visit_note.set_note(info.note)
+        self.visit_date.set_value(info.visited_on, visit, allowed)
         self.photos.load(candidate_id)
         self._last_saved = ("", "")
         self._set_save_state(*self._last_saved)
@@ -279,6 +285,7 @@ class ScoringSheet(QWidget):
         for row in self.rows:
             row.flush_note()
         self.visit_note.flush()
+        self.visit_date.flush()
 
     def _on_visit_note_edited(self, text: str) -> None:
         note = text.strip()
@@ -298,6 +305,30 @@ class ScoringSheet(QWidget):
         self._saved_now()
         self._show_status()
         self.changed.emit(self.candidate_id)
+
+    def _on_visit_date_edited(self, when: date | None) -> None:
+        if self.candidate_id is None or self.status == FINISHED:
+            return
+        if when == self.visited_on:
+            self._set_save_state(*self._last_saved)  # changed, then back to what is stored
+            return
+        try:
+            self._ctx.workspace.scoring.set_visited(self.candidate_id, when)
+        except UserFacingError as exc:  # the field goes back to what the store holds
+            self.visit_date.set_value(self.visited_on, keep_context=True)
+            self._set_save_state("error", str(exc))
+            show_error(self, exc, _("Not saved"))
+            return
+        self.visited_on = when
+        self.status = self.status or IN_PROGRESS
+        self._saved_now()
+        self._show_status()
+        self.changed.emit(self.candidate_id)
+
+    def _on_visit_date_typing(self) -> None:
+        if self.status != FINISHED:
+            self._set_save_state("pending", _("Visit date not saved yet: it is saved when you "
+                                              "pause or leave the field…"))
 
     def _on_photos_stored(self) -> None:
         self._saved_now()
@@ -329,6 +360,7 @@ class ScoringSheet(QWidget):
             if row.read_only != finished:
                 row.set_read_only(finished)
         self.visit_note.setReadOnly(finished)
+        self.visit_date.set_read_only(finished)
         self.photos.set_read_only(finished)
         if self.tabs.currentIndex() == 1:
             self._load_history()

@@ -48,12 +48,12 @@ def load_visits(ws: Workspace, round_id: int) -> list[VisitRow]:
     visits = ws.planning.visits()
     rows = []
     for s in ws.candidates.summaries(round_id):
-        status, scores = ws.scoring.sheet(s.id)
+        sheet = ws.scoring.sheet_info(s.id)
         rows.append(VisitRow(
             candidate_id=s.id, name=s.name, region_code=s.region_code, region_name=s.region_name,
-            product=s.product, visit_date=visits.get(s.id), scored=len(scores),
-            total=totals.get(s.commodity, 0), status=status,
-            conflict=ws.planning.conflict_of(None, s.id)))
+            product=s.product, visit_date=visits.get(s.id), scored=len(sheet.scores),
+            total=totals.get(s.commodity, 0), status=sheet.status,
+            conflict=ws.planning.conflict_of(None, s.id), visited_on=sheet.visited_on))
     return rows
 
 
