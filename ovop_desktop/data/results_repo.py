@@ -219,3 +219,11 @@ def bundle_counts(s: Session, round_id: int) -> dict[int, tuple[int, int | None,
         .where(BundleRow.round_id == round_id, BundleRow.status == ACCEPTED)
         .group_by(BundleRow.assessor_id))}
     return {a: (n, accepted.get(a), last) for a, n, last in rows if a is not None}
+
+
+def bundle_files(s: Session, bundle_ids: list[int]) -> dict[int, str]:
+    """bundle id → the SHA-256 of its kept file (the evidence copy's name)."""
+    if not bundle_ids:
+        return {}
+    return {b: digest for b, digest in s.execute(
+        select(BundleRow.id, BundleRow.file_sha256).where(BundleRow.id.in_(bundle_ids)))}

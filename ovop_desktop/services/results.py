@@ -3,6 +3,7 @@ board, the Go Global curation — computed by the pure functions in domain/resul
 
 from __future__ import annotations
 
+import io
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -110,6 +111,17 @@ class ModerationEntry:
 
 
 @dataclass(frozen=True)
+class EvidencePhoto:
+    """A photo an assessor attached, read back from the kept bundle file."""
+
+    assessor_id: int
+    criterion_id: str   # "" = the visit as a whole
+    sha256: str
+    kind: str           # jpg | png
+    data: bytes
+
+
+@dataclass(frozen=True)
 class CandidateDetail:
     result: CandidateResult
     facts: CandidateFacts
@@ -117,6 +129,7 @@ class CandidateDetail:
     excluded: tuple[int, ...]              # assessors whose scores do not count (conflict)
     moderation: tuple[ModerationEntry, ...]
     excluded_reasons: dict[int, str] = field(default_factory=dict)  # assessor → why
+    photos: tuple[EvidencePhoto, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -189,10 +202,11 @@ def method_of(round_: Round) -> Method:
 
 class ResultsService:
     def __init__(self, store: Store, actor: Callable[[], str],
-                 regions: Callable[[], RegionRegistry]) -> None:
+                 regions: Callable[[], RegionRegistry], bundles_dir: Path | None = None) -> None:
         self._store = store
         self._actor = actor
         self._regions = regions
+        self._bundles_dir = bundles_dir
 
     # -- computing ------------------------------------------------------------------------
 
@@ -239,7 +253,8 @@ class ResultsService:
                        for m in rr.moderation_history(s, candidate_id)]
         return CandidateDetail(result, report.candidates[candidate_id], tuple(sheets),
                                tuple(sorted(a for a, _c in conflicted)), tuple(history),
-                               {a: why for (a, _c), why in conflicted.items()})
+                               {a: why for (a, _c), why in conflicted.items()},
+                               tuple(self.photos(report, candidate_id)))
 
     def notes(self, report: ResultsReport) -> dict[int, dict[int, SheetNotes]]:
         """candidate → assessor → the notes of the report's current bundles, in one read.
@@ -323,6 +338,24 @@ class ResultsService:
         from ovop_desktop.services.results_export import export_shortlist
 
         export_shortlist(self.shortlist(round_id), Path(path))
+
+    def photos(self, report: ResultsReport, candidate_id: int) -> list[EvidencePhoto]:
+        """The evidence photos of a candidate in the assessors' current bundles.
+
+        Read from the bundle files kept at import (content-addressed): a file whose bytes
+        no longer hash to its name, or a photo that does not hash to its own name, is
+        skipped — what is shown is exactly what was verified on import.
+        """
+        if self._bundles_dir is None or candidate_id not in report.candidates:
+            return []
+        uid = report.candidates[candidate_id].uid
+        with self._store.read() as s:
+            files = rr.bundle_files(s, [b.id for b in report.bundles])
+        out: list[EvidencePhoto] = []
+        for bundle in report.bundles:
+            out.extend(_photos_in(self._bundles_dir / f"{files.get(bundle.id, '')}.zip",
+                                  files.get(bundle.id, ""), uid, bundle.assessor_id))
+        return out
 
     # -- moderation -----------------------------------------------------------------------
 
@@ -445,6 +478,42 @@ class ResultsService:
             province.name if province else row.region_code[:2], row.kind, row.previous_star,
             row.previous_year, row.workforce, row.capacity, row.markets, row.export_history,
             row.documents)
+
+
+_MAX_BUNDLE_BYTES = 200_000_000
+_MAX_PHOTO_BYTES = 25_000_000
+
+
+def _photos_in(path: Path, digest: str, uid: str, assessor_id: int) -> list[EvidencePhoto]:
+    import hashlib
+    import zipfile
+
+    try:
+        data = path.read_bytes() if path.stat().st_size <= _MAX_BUNDLE_BYTES else b""
+    except OSError:
+        return []
+    if not digest or hashlib.sha256(data).hexdigest() != digest:
+        return []
+    out = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            doc = json.loads(zf.read("scores.json"))
+            sheets = doc.get("sheets", []) if isinstance(doc, dict) else []
+            for sheet in sheets:
+                if not isinstance(sheet, dict) or sheet.get("candidate") != uid:
+                    continue
+                for photo in sheet.get("photos") or []:
+                    sha, kind = str(photo.get("sha256", "")), str(photo.get("kind", ""))
+                    info = zf.getinfo(f"photos/{sha}.{kind}")
+                    if info.file_size > _MAX_PHOTO_BYTES:
+                        continue
+                    raw = zf.read(info)
+                    if hashlib.sha256(raw).hexdigest() == sha:
+                        out.append(EvidencePhoto(assessor_id, str(photo.get("criterion") or ""),
+                                                 sha, kind, raw))
+    except (zipfile.BadZipFile, KeyError, ValueError, AttributeError, OSError):
+        return out
+    return out
 
 
 def _rubric_doc(s, rubric_id: int) -> object:  # type: ignore[no-untyped-def]

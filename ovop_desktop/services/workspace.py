@@ -103,7 +103,7 @@ class Workspace:
     def results(self) -> ResultsService:
         from ovop_desktop.services.results import ResultsService
 
-        return ResultsService(self.store, self.profile.actor, load_regions)
+        return ResultsService(self.store, self.profile.actor, load_regions, self.paths.bundles)
 
     # -- settings --------------------------------------------------------------
 

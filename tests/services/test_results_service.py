@@ -153,3 +153,27 @@ def test_go_global_shortlist_and_curation(panel: Panel) -> None:
     assert entry.selected and entry.note.startswith("Siap")
     with pytest.raises(ValidationError):
         results.curate(a, True, "x" * 5000)
+
+
+def test_the_drill_down_shows_the_photos_that_came_in_the_bundle(panel: Panel,
+                                                                 tmp_path: Path) -> None:
+    from PIL import Image
+
+    a, _b = _two(panel)
+    panel.give(0, [a])
+    picture = tmp_path / "tenun.png"
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(picture)
+    local = panel._local[0][a]
+    panel.assessors[0].evidence.add(local, picture, "C1")
+    panel.assessors[0].evidence.add(local, picture, "")
+    panel.score(0, a, lambda c: 3)
+    panel.send(0)
+    results = panel.coordinator.results
+    report = results.report(panel.round_id)
+    photos = results.photos(report, a)
+    assert sorted(p.criterion_id for p in photos) == ["", "C1"]
+    assert all(p.assessor_id == panel.ids[0] and p.data == picture.read_bytes() for p in photos)
+    # a kept bundle file that no longer matches its hash shows nothing rather than a forgery
+    kept = next(panel.coordinator.paths.bundles.glob("*.zip"))
+    kept.write_bytes(kept.read_bytes()[:-10])
+    assert results.photos(report, a) == []

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
@@ -95,6 +96,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
             sheet.set_score(local, "B4", 3, NOTE)
             sheet.set_sheet_note(local, SHEET_NOTE)
             sheet.set_visited(local, date(2024, 10, 15))
+            photo = tmp / "bukti.png"
+            Image.new("RGB", (64, 48), (120, 60, 20)).save(photo)
+            panel.assessors[0].evidence.add(local, photo, "B4")
             sheet.finish(local)
             _score(panel, 0, t[0], 2)
             _score(panel, 1, t[0], 3)
@@ -261,6 +265,11 @@ def test_drill_down_shows_every_assessor_and_the_disagreement(qtbot, rctx: AppCo
     assert "disagreement" in view.detail.summary.text()
     assert "B4" in view.detail.coaching.text()  # the weakest criterion is a coaching area
     assert view.detail.history.text() == "No moderation."
+    # the photo the assessor attached to B4 came in the bundle and is shown as a thumbnail
+    photos = view.detail.photo_list
+    qtbot.waitUntil(lambda: photos.count() == 1, timeout=WAIT)
+    assert photos.item(0).text() == "B4" and names[0] in photos.item(0).toolTip()
+    assert not photos.item(0).icon().isNull()
 
 
 def test_moderating_needs_a_reason_and_changes_the_total(qtbot, rctx: AppContext,

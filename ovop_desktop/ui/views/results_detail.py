@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelection, QModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -19,12 +23,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from ovop_desktop.domain.candidates import EntryKind
 from ovop_desktop.domain.formats import format_date, format_datetime
 from ovop_desktop.domain.results import Flag
 from ovop_desktop.i18n import _, current_language
-from ovop_desktop.services.results import CandidateDetail, ResultsReport
+from ovop_desktop.services.results import CandidateDetail, EvidencePhoto, ResultsReport
 from ovop_desktop.ui.context import AppContext
 from ovop_desktop.ui.dialogs.moderation import GivenLevel, ModerationDialog
 from ovop_desktop.ui.models.results_models import (
@@ -39,6 +44,7 @@ from ovop_desktop.ui.models.results_models import (
     stars,
     state_label,
 )
+from ovop_desktop.ui.workers import ServiceTask
 
 STYLE = """
 QLabel#detailSummary { font-size: 14px; }
@@ -68,6 +74,19 @@ def _stamp(value: str) -> str:
         return format_datetime(value, current_language())
     except ValueError:
         return value
+
+
+_THUMB = 72
+
+
+def _thumbnails(photos: tuple[EvidencePhoto, ...]) -> list[QImage]:
+    """Decode and shrink on a pool thread (QImage, unlike QPixmap, may be used there)."""
+    out = []
+    for photo in photos:
+        image = QImage.fromData(photo.data)
+        out.append(image.scaled(_THUMB, _THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+                                Qt.TransformationMode.SmoothTransformation))
+    return out
 
 
 class ResultDetailPanel(QWidget):
@@ -144,11 +163,21 @@ class ResultDetailPanel(QWidget):
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(4, 0, 4, 0)
+        self.photo_title = QLabel(_("Evidence photos"), objectName="detailSection")
+        self.photo_list = QListWidget(objectName="detailPhotos")
+        self.photo_list.setViewMode(QListWidget.ViewMode.IconMode)
+        self.photo_list.setIconSize(QSize(_THUMB, _THUMB))
+        self.photo_list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.photo_list.setMovement(QListWidget.Movement.Static)
+        self.photo_list.setFixedHeight(_THUMB + 44)
+        self.photo_list.itemActivated.connect(self._open_photo)
         for title, label in ((_("Visits and notes"), self.sheets),
                              (_("Coaching areas"), self.coaching),
                              (_("Moderation history"), self.history)):
             side_layout.addWidget(QLabel(title, objectName="detailSection"))
             side_layout.addWidget(label)
+        side_layout.addWidget(self.photo_title)
+        side_layout.addWidget(self.photo_list)
         side_layout.addStretch(1)
         scroll = QScrollArea(objectName="detailSide")
         scroll.setWidget(side)
@@ -208,9 +237,56 @@ class ResultDetailPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self._fill_texts(detail, report)
+        self._show_photos(detail, report)
         if keep is not None:
             self.select_criterion(keep)
         self._update_buttons()
+
+    # -- evidence photos -------------------------------------------------------------------
+
+    def _show_photos(self, detail: CandidateDetail, report: ResultsReport) -> None:
+        """Thumbnails decoded on a pool thread (a 12-megapixel JPEG takes ~0.1 s)."""
+        self.photo_list.clear()
+        self._photo_generation = getattr(self, "_photo_generation", 0) + 1
+        photos = detail.photos
+        self.photo_title.setVisible(bool(photos))
+        self.photo_list.setVisible(bool(photos))
+        if not photos:
+            return
+        generation = self._photo_generation
+        names = {a: f.name for a, f in report.assessors.items()}
+        task = ServiceTask(_thumbnails, photos=photos)
+        self._ctx.tasks.start(task, lambda images: self._on_thumbnails(
+            generation, photos, images, names))
+
+    def _on_thumbnails(self, generation: int, photos: tuple[EvidencePhoto, ...],
+                       images: list[QImage], names: dict[int, str]) -> None:
+        if generation != self._photo_generation or not isValid(self.photo_list):
+            return
+        for photo, image in zip(photos, images, strict=True):
+            label = photo.criterion_id or _("visit")
+            item = QListWidgetItem(QIcon(QPixmap.fromImage(image)), label)
+            item.setToolTip(_("{assessor} · {what}").format(
+                assessor=names.get(photo.assessor_id, "?"), what=label))
+            item.setData(Qt.ItemDataRole.UserRole, photo)
+            self.photo_list.addItem(item)
+
+    def _open_photo(self, item: QListWidgetItem) -> None:
+        photo = item.data(Qt.ItemDataRole.UserRole)
+        image = QImage.fromData(photo.data)
+        dialog = QDialog(self)
+        dialog.setWindowTitle(item.toolTip())
+        view = QLabel()
+        view.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        screen = self.screen().availableGeometry().size() * 0.8 if self.screen() else QSize(
+            1000, 700)
+        view.setPixmap(QPixmap.fromImage(image.scaled(
+            screen, Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation)))
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(view)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
 
     def _fill_texts(self, detail: CandidateDetail, report: ResultsReport) -> None:
         f, r = detail.facts, detail.result
