@@ -82,7 +82,11 @@ def round_candidates(s: Session, round_id: int, bundle_ids: list[int]) -> list[A
 
 def conflicted_pairs(s: Session, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
     """Which of these (assessor, candidate) pairs are conflicted — declared or by rule (same
-    home kab/kota; the assessor's institution is one of the IKM's associations) — and why."""
+    home kab/kota; the assessor's institution is one of the IKM's associations) — and why.
+
+    The rules are only evaluated where they can apply (a declared pair, a matching home
+    region, a candidate with associations): a national round has 30,000 pairs.
+    """
     if not pairs:
         return {}
     assessors = {a for a, _c in pairs}
@@ -92,17 +96,23 @@ def conflicted_pairs(s: Session, pairs: set[tuple[int, int]]) -> dict[tuple[int,
         .where(ConflictRow.assessor_id.in_(assessors)))}
     plan_assessors = {row.id: plan_assessor(row) for row in s.execute(
         select(AssessorRow).where(AssessorRow.id.in_(assessors))).scalars()}
-    plan_candidates = {
-        c: PlanCandidate(c, Commodity(commodity), region, stored_associations(associations))
-        for c, commodity, region, associations in s.execute(
-            select(CandidateRow.id, CandidateRow.commodity, CandidateRow.region_code,
-                   CandidateRow.associations).where(CandidateRow.id.in_(candidates)))}
+    facts = {c: (commodity, region, associations) for c, commodity, region, associations in
+             s.execute(select(CandidateRow.id, CandidateRow.commodity,
+                              CandidateRow.region_code, CandidateRow.associations)
+                       .where(CandidateRow.id.in_(candidates)))}
     out = {}
     for a, c in pairs:
-        if a in plan_assessors and c in plan_candidates:
-            reason = conflict_reason(plan_assessors[a], plan_candidates[c], declared)
-            if reason:
-                out[(a, c)] = reason
+        assessor, fact = plan_assessors.get(a), facts.get(c)
+        if assessor is None or fact is None:
+            continue
+        commodity, region, associations = fact
+        if (a, c) not in declared and not associations and (
+                not assessor.home_region or assessor.home_region != region):
+            continue  # no rule can apply
+        reason = conflict_reason(assessor, PlanCandidate(
+            c, Commodity(commodity), region, stored_associations(associations)), declared)
+        if reason:
+            out[(a, c)] = reason
     return out
 
 

@@ -33,6 +33,7 @@ from ovop_desktop.errors import ValidationError
 from ovop_desktop.i18n import N_, _
 
 MAX_LEVEL = max(LEVELS)
+_DIGITS = bytes.maketrans(b"0123456789", bytes(range(10)))
 # Totals are compared after rounding so 79.99999999 from float sums never misses 80.
 _PRECISION = 6
 _ALS_ROUNDS = 200
@@ -188,8 +189,20 @@ class Results:
     method: Method
     thresholds: Thresholds
     candidates: tuple[CandidateResult, ...]
-    assessors: tuple[AssessorStats, ...]
-    problems: tuple[str, ...] = field(default=())
+    offsets: Mapping[int, float] = field(default_factory=dict)  # estimable severity offsets
+    _cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def assessors(self) -> tuple[AssessorStats, ...]:
+        """Per assessor: sheets, deviation from co-assessors, agreement, offset, uniformity
+        (computed on first use: stars and ranks do not need them)."""
+        found = self._cache.get("assessors")
+        if found is None:
+            stats = _StatsAccumulator()
+            for r in self.candidates:
+                stats.add(r.assessors, r._columns, all(None not in c for c in r._columns))
+            found = self._cache["assessors"] = stats.result(self.offsets)
+        return found  # type: ignore[return-value]
 
     def by_id(self) -> dict[int, CandidateResult]:
         return {c.candidate_id: c for c in self.candidates}
@@ -223,16 +236,15 @@ def compute(candidates: Iterable[CandidateInfo], rubrics: Mapping[str, Rubric], 
     mods: dict[int, dict[str, int]] = defaultdict(dict)
     for (cid, criterion), level in (moderation or {}).items():
         mods[cid][criterion] = level
-    stats = _StatsAccumulator()
     drafts: list[_Draft] = []
     for info in sorted(candidates, key=lambda c: c.id):
         plan = plans.get(info.commodity)
         drafts.append(_draft(info, plan, scores.get(info.id) or {}, method,
-                             mods.get(info.id, {}), stats) if plan else _Draft(info))
+                             mods.get(info.id, {})) if plan else _Draft(info))
     offsets = severity_offsets({d.info.id: d.own for d in drafts if d.own}, method.min_shared)
     ranks = _ranks(drafts, method.tie_break)
     out = tuple(_final(d, ranks.get(d.info.id), offsets, thresholds, plans) for d in drafts)
-    return Results(method, thresholds, out, stats.result(offsets))
+    return Results(method, thresholds, out, offsets)
 
 
 class _Plan:
@@ -269,7 +281,12 @@ class _Plan:
                 order = self._orders[sheet.criteria] = self._order(sheet.criteria)
             if order is None:
                 return self.row(sheet.as_dict())
-            return tuple(map(int, order(sheet.levels.split(","))))
+            raw = sheet.levels
+            if len(raw) == 2 * len(self.criteria) - 1:  # "3,2,1,…": one digit per level
+                digits = raw.encode("ascii", "replace")[::2].translate(_DIGITS)
+                if max(digits) <= 9:  # a non-digit maps to itself (≥ 32): general path
+                    return order(digits)  # type: ignore[arg-type]
+            return tuple(map(int, order(raw.split(","))))
         if self._get is not None:
             try:
                 return self._get(sheet)  # type: ignore[no-any-return]
@@ -286,7 +303,7 @@ class _Plan:
         return itemgetter(*(given.index(k) for k in self.criteria))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Draft:
     """One candidate between aggregation and ranking."""
 
@@ -303,7 +320,7 @@ class _Draft:
 
 
 def _draft(info: CandidateInfo, plan: _Plan, by_assessor: Mapping[int, Mapping[str, int]],
-           method: Method, mods: dict[str, int], stats: _StatsAccumulator) -> _Draft:
+           method: Method, mods: dict[str, int]) -> _Draft:
     assessors = tuple(sorted(by_assessor))
     rows = [plan.row(by_assessor[a]) for a in assessors]
     n = len(rows)
@@ -322,14 +339,15 @@ def _draft(info: CandidateInfo, plan: _Plan, by_assessor: Mapping[int, Mapping[s
     values = [float(mods[k]) if k in mods else m for k, m in zip(plan.criteria, means,
                                                                   strict=True)] \
         if mods else means
-    scored = any(v is not None for v in values)
     if None in values:
+        scored = any(v is not None for v in values)
         zeros = [0.0 if v is None else v for v in values]
         sums = [sum(map(mul, zeros[lo:hi], plan.factors[lo:hi])) for lo, hi in plan.spans]
         weak = sorted((v, key) for v, key in zip(values, plan.coach_key, strict=True)
                       if v is not None and v < MAX_LEVEL)
         coaching = tuple(plan.criteria[key[1]] for _v, key in weak[:method.coaching])
     else:
+        scored = bool(values)
         sums = [sum(map(mul, values[lo:hi], plan.factors[lo:hi])) for lo, hi in plan.spans]
         order = sorted(plan.coach_order, key=values.__getitem__)[:method.coaching]
         coaching = tuple(plan.criteria[i] for i in order if values[i] < MAX_LEVEL)  # type: ignore[operator]
@@ -340,9 +358,8 @@ def _draft(info: CandidateInfo, plan: _Plan, by_assessor: Mapping[int, Mapping[s
         flags.append(Flag.DISAGREEMENT)
     if mods:
         flags.append(Flag.MODERATED)
-    own = {a: _round(sum(map(mul, row, plan.factors)))
+    own = {a: sum(map(mul, row, plan.factors))  # unrounded: only the severity model reads it
            for a, row in zip(assessors, rows, strict=True) if None not in row}
-    stats.add(assessors, columns, len(full) == n)
     return _Draft(info, assessors, aspects, _round(sum(aspects.values())) if scored else None,
                   complete, flags, coaching, columns, mods, own)
 

@@ -257,3 +257,17 @@ def test_any_scores_give_finite_totals_in_range_and_are_deterministic(scores) ->
     for a in first.assessors:
         for v in (a.mean_deviation, a.agreement, a.offset):
             assert v is None or math.isfinite(v)
+
+
+def test_packed_sheets_from_the_store_give_the_same_results_as_dicts() -> None:
+    from ovop_desktop.domain.results import PackedSheet
+
+    dicts = {1: {10: _levels(3, 2, 1, 3, 2), 11: _levels(2, 2, 3, 1, 3)}}
+    # the store hands criteria over in its own (text) order
+    packed = {1: {a: PackedSheet(",".join(sorted(d)), ",".join(str(d[k]) for k in sorted(d)))
+                  for a, d in dicts[1].items()}}
+    odd = {1: {10: PackedSheet("A1,A2,B1,C1,C2", "3,2,1,3,2"),
+               11: PackedSheet("A1,A2,B1,C1,C2", "2, 2,3,1,3")}}  # not one digit each
+    first = compute([CandidateInfo(1, BATIK)], R, dicts, T)
+    assert compute([CandidateInfo(1, BATIK)], R, packed, T) == first
+    assert compute([CandidateInfo(1, BATIK)], R, odd, T) == first
