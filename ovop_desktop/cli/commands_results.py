@@ -22,6 +22,8 @@ def register(groups: Any) -> None:
     rcmds = results.add_subparsers(dest="command", metavar="COMMAND", required=True)
     show = rcmds.add_parser("show", help=_("the results per commodity"))
     show.add_argument("--commodity")
+    show.add_argument("--overall", action="store_true",
+                      help=_("one ranking across all commodities"))
     show.set_defaults(handler=cmd_show)
     export = rcmds.add_parser("export", help=_(
         "write the results (.xlsx, .csv or .json) with a signed receipt"))
@@ -109,16 +111,22 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
         commodity = found.value
     report = _report(ctx)
     rows = report.rows(commodity)
+    overall = report.overall_ranks()
+    if args.overall:
+        rows = sorted(rows, key=lambda r: (overall.get(r.candidate_id, 10**9),
+                                           report.candidates[r.candidate_id].name.casefold()))
     if ctx.json:
-        emit_json([result_row(report, r, current_language()) for r in rows])
+        emit_json([{**result_row(report, r, current_language()),
+                    "overall_rank": overall.get(r.candidate_id)} for r in rows])
         return 0
     if not rows:
         emit_lines(_("No results yet: no candidate has been planned or scored in this round."))
         return 0
+    ranks = overall if args.overall else {r.candidate_id: r.rank for r in rows}
     emit_table([_("Rank"), _("ID"), _("IKM"), _("Commodity"), _("Assessors"), _("Total"),
                 _("Star"), _("Flags")],
-               [[r.rank or "", r.candidate_id, report.candidates[r.candidate_id].name[:40],
-                 Commodity(r.commodity).label, len(r.assessors), _number(r.total),
+               [[ranks.get(r.candidate_id) or "", r.candidate_id,
+                 report.candidates[r.candidate_id].name[:40], Commodity(r.commodity).label, len(r.assessors), _number(r.total),
                  _star_text(r.star), ", ".join(f.label for f in r.flags)] for r in rows])
     return 0
 

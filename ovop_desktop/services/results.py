@@ -30,7 +30,9 @@ from ovop_desktop.domain.results import (
     Method,
     Results,
     compute,
+    overall_order,
     own_totals,
+    rank_key,
 )
 from ovop_desktop.domain.rounds import Round
 from ovop_desktop.domain.rubric import LEVELS, Rubric, rubric_from_dict
@@ -93,6 +95,19 @@ class ResultsReport:
         return sorted(rows, key=lambda r: (
             order.get(r.commodity, 99), r.rank is None, r.rank or 0,
             self.candidates[r.candidate_id].name.casefold(), r.candidate_id))
+
+    def overall_ranks(self) -> dict[int, int]:
+        """Rank across all commodities by total (then the tie-break aspects); classified
+        candidates only, equal keys sharing a rank."""
+        tie_break = self.results.method.tie_break
+        ranks: dict[int, int] = {}
+        previous, rank = None, 0
+        for position, r in enumerate(overall_order(self.results.candidates, tie_break), 1):
+            key = rank_key(r, tie_break)
+            if key != previous:
+                rank, previous = position, key
+            ranks[r.candidate_id] = rank
+        return ranks
 
     def criterion_name(self, commodity: str, criterion_id: str, language: str) -> str:
         rubric = self.rubrics.get(commodity)

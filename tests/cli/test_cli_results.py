@@ -59,6 +59,8 @@ def test_results_show_json_contract(ovop: Run, coordinator: tuple[Path, list[int
                        data_dir=folder).assert_ok().json()
     assert sum(c["3"] + c["2"] + c["1"] + c["0"] + c["incomplete"] for c in by_province) == 3
     ovop("results", "show", "--commodity", "kopi", data_dir=folder).assert_refused()
+    overall = ovop("--json", "results", "show", "--overall", data_dir=folder).assert_ok().json()
+    assert [r["overall_rank"] for r in overall] == [1, 2, None]
 
 
 def test_moderate_needs_a_valid_level_and_reason(ovop: Run,
