@@ -126,7 +126,8 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     emit_table([_("Rank"), _("ID"), _("IKM"), _("Commodity"), _("Assessors"), _("Total"),
                 _("Star"), _("Flags")],
                [[ranks.get(r.candidate_id) or "", r.candidate_id,
-                 report.candidates[r.candidate_id].name[:40], Commodity(r.commodity).label, len(r.assessors), _number(r.total),
+                 report.candidates[r.candidate_id].name[:40], Commodity(r.commodity).label,
+                 len(r.assessors), _number(r.total),
                  _star_text(r.star), ", ".join(f.label for f in r.flags)] for r in rows])
     return 0
 
