@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, and_, cast, func, select
+from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from ovop_desktop.data.conflicts import plan_assessor
@@ -96,21 +96,27 @@ def conflicted_pairs(s: Session, pairs: set[tuple[int, int]]) -> dict[tuple[int,
         .where(ConflictRow.assessor_id.in_(assessors)))}
     plan_assessors = {row.id: plan_assessor(row) for row in s.execute(
         select(AssessorRow).where(AssessorRow.id.in_(assessors))).scalars()}
-    facts = {c: (commodity, region, associations) for c, commodity, region, associations in
-             s.execute(select(CandidateRow.id, CandidateRow.commodity,
-                              CandidateRow.region_code, CandidateRow.associations)
-                       .where(CandidateRow.id.in_(candidates)))}
+    # Only candidates a rule can touch: with associations, or in an assessor's home region
+    # (a short list, not the 10,000 candidate ids as parameters).
+    homes = {p.home_region for p in plan_assessors.values() if p.home_region}
+    touched = CandidateRow.associations != ""
+    if homes:
+        touched = or_(touched, CandidateRow.region_code.in_(homes))
+    query = select(CandidateRow.id, CandidateRow.commodity, CandidateRow.region_code,
+                   CandidateRow.associations).where(touched)
+    if len(candidates) <= 500:
+        query = query.where(CandidateRow.id.in_(candidates))
+    suspects = {c: PlanCandidate(c, Commodity(commodity), region,
+                                 stored_associations(associations))
+                for c, commodity, region, associations in s.execute(query) if c in candidates}
     out = {}
     for a, c in pairs:
-        assessor, fact = plan_assessors.get(a), facts.get(c)
-        if assessor is None or fact is None:
+        if c not in suspects:
+            if (a, c) in declared:
+                out[(a, c)] = declared[(a, c)]
             continue
-        commodity, region, associations = fact
-        if (a, c) not in declared and not associations and (
-                not assessor.home_region or assessor.home_region != region):
-            continue  # no rule can apply
-        reason = conflict_reason(assessor, PlanCandidate(
-            c, Commodity(commodity), region, stored_associations(associations)), declared)
+        assessor = plan_assessors.get(a)
+        reason = conflict_reason(assessor, suspects[c], declared) if assessor else None
         if reason:
             out[(a, c)] = reason
     return out

@@ -177,3 +177,22 @@ def test_the_drill_down_shows_the_photos_that_came_in_the_bundle(panel: Panel,
     kept = next(panel.coordinator.paths.bundles.glob("*.zip"))
     kept.write_bytes(kept.read_bytes()[:-10])
     assert results.photos(report, a) == []
+
+
+def test_an_association_recorded_after_the_visit_excludes_that_assessor(panel: Panel,
+                                                                       english) -> None:
+    from dataclasses import replace
+
+    a, _b = _two(panel)
+    for who in (0, 1, 2):
+        panel.give(who, [a])
+        panel.score(who, a, lambda c, w=who: 3 if w < 2 else 1)
+        panel.send(who)
+    ws = panel.coordinator
+    candidate = ws.candidates.get(a)
+    # assessor 0's institution (Yayasan Batik Indonesia) turns out to be the IKM's association
+    ws.candidates.update(a, replace(candidate.data, associations=("Yayasan Batik Indonesia",)))
+    report = ws.results.report(panel.round_id)
+    assert report.results.by_id()[a].assessors == tuple(sorted(panel.ids[1:]))
+    detail = ws.results.detail(panel.round_id, a, report)
+    assert "Yayasan Batik Indonesia" in detail.excluded_reasons[panel.ids[0]]
