@@ -5,9 +5,10 @@
 
 A demo coordinator profile and an assessor profile are built in a temporary folder and
 exchange real signed files (package, score bundles), so every document shows realistic
-data. Needs `pdftoppm` (Debian/Ubuntu: apt-get install poppler-utils). To add a document,
-write a function `(Demo, args) -> bytes` and list it in SAMPLES. Rerun whenever a document
-changes, and look at the images.
+data; the results documents come from a third profile, the demo with its nine-assessor
+panel (build_demo(with_results=True)). Needs `pdftoppm` (Debian/Ubuntu: apt-get install
+poppler-utils). To add a document, write a function `(Demo, args) -> bytes` and list it in
+SAMPLES. Rerun whenever a document changes, and look at the images.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from ovop_desktop.data.schema import now_iso
 from ovop_desktop.domain.profile import Role
+from ovop_desktop.domain.results import Flag
 from ovop_desktop.domain.screening import Decision
 from ovop_desktop.services import identity
 from ovop_desktop.services.bundle_export import export_bundle
@@ -31,8 +33,11 @@ from ovop_desktop.services.bundles import ImportOutcome
 from ovop_desktop.services.demo import build_demo
 from ovop_desktop.services.printing import sources
 from ovop_desktop.services.printing.field_form import field_forms
+from ovop_desktop.services.printing.go_global import go_global_list
 from ovop_desktop.services.printing.import_receipt import ImportReceipt, import_receipt
 from ovop_desktop.services.printing.key_card import key_card
+from ovop_desktop.services.printing.ranking import ranking_list
+from ovop_desktop.services.printing.scorecard import scorecards
 from ovop_desktop.services.printing.screening_summary import screening_summary
 from ovop_desktop.services.workspace import Workspace
 
@@ -45,6 +50,7 @@ class Demo:
     coordinator: Workspace
     assessor: Workspace
     outcomes: list[ImportOutcome]
+    results: Workspace  # the demo with results (its own profile and coordinator key)
 
 
 def build(folder: Path) -> Demo:
@@ -90,7 +96,9 @@ def build(folder: Path) -> Demo:
     # 3 before 1 and 2: held for the gap, then released by 2; a copy; a damaged file.
     started = now_iso()
     outcomes = coord.bundles.import_files([bundles[2], bundles[0], bundles[1], copy, damaged])
-    return Demo(coord, assessor, sources.settle(coord, outcomes, started))
+    results = Workspace.open(folder / "results")
+    build_demo(results, with_results=True)
+    return Demo(coord, assessor, sources.settle(coord, outcomes, started), results)
 
 
 def sample_field_form(demo: Demo, args: argparse.Namespace) -> bytes:
@@ -121,11 +129,40 @@ def sample_screening_summary(demo: Demo, args: argparse.Namespace) -> bytes:
                              language=args.lang)
 
 
+def sample_scorecard(demo: Demo, args: argparse.Namespace) -> bytes:
+    """One card showing most of what a card can: three assessors, notes, a moderated level."""
+    ws = demo.results
+    report = ws.results.report(sources.current_round(ws).id)
+    notes = ws.results.notes(report)
+    rows = report.rows()
+    best = max(rows, key=lambda r: (r.star is not None, len(r.assessors),
+                                    Flag.MODERATED in r.flags, r.candidate_id in notes,
+                                    r.change is not None))
+    return scorecards(report, [best.candidate_id], paper=args.paper, language=args.lang,
+                      notes=notes)
+
+
+def sample_ranking(demo: Demo, args: argparse.Namespace) -> bytes:
+    ws = demo.results
+    report = ws.results.report(sources.current_round(ws).id)
+    return ranking_list(report, paper=args.paper, language=args.lang)
+
+
+def sample_go_global(demo: Demo, args: argparse.Namespace) -> bytes:
+    ws = demo.results
+    report = ws.results.report(sources.current_round(ws).id)
+    return go_global_list(ws.results.shortlist(report.round.id, report), report,
+                          paper=args.paper, language=args.lang)
+
+
 SAMPLES: dict[str, Callable[[Demo, argparse.Namespace], bytes]] = {
     "field-form": sample_field_form,
     "key-card": sample_key_card,
     "import-receipt": sample_import_receipt,
     "screening-summary": sample_screening_summary,
+    "scorecard": sample_scorecard,
+    "ranking": sample_ranking,
+    "go-global": sample_go_global,
 }
 
 
@@ -157,6 +194,7 @@ def main() -> int:
         finally:
             demo.coordinator.close()
             demo.assessor.close()
+            demo.results.close()
     return 0
 
 

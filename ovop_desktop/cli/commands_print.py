@@ -1,4 +1,5 @@
-"""`ovop print form|key-card|screening|import-receipt` — documents as PDF files."""
+"""`ovop print form|key-card|screening|import-receipt|scorecards|ranking|go-global` —
+documents as PDF files."""
 
 from __future__ import annotations
 
@@ -47,6 +48,19 @@ def register(groups: Any) -> None:
         "import: ovop bundle import … --receipt F.pdf)"))
     add_document_options(receipt)
     receipt.set_defaults(handler=cmd_print_import_receipt)
+    cards = cmds.add_parser("scorecards", help=_(
+        "scorecards: every candidate with results in the round, or the candidates named"))
+    cards.add_argument("candidates", type=int, nargs="*", metavar="CANDIDATE")
+    add_document_options(cards)
+    cards.set_defaults(handler=cmd_print_scorecards)
+    ranking = cmds.add_parser("ranking", help=_(
+        "the recommendation list for the selection team (all commodities, or one)"))
+    ranking.add_argument("--commodity", help=_("only this commodity, e.g. batik"))
+    add_document_options(ranking)
+    ranking.set_defaults(handler=cmd_print_ranking)
+    go = cmds.add_parser("go-global", help=_("the Go Global shortlist (3★ and 2★)"))
+    add_document_options(go)
+    go.set_defaults(handler=cmd_print_go_global)
 
 
 def _language(args: argparse.Namespace, ctx: Context) -> str:
@@ -147,3 +161,51 @@ def receipt_writer(args: argparse.Namespace, ctx: Context) -> Callable[[list[Any
             round_name=current.name if current else ""))
 
     return write
+
+
+def _results(args: argparse.Namespace, ctx: Context) -> tuple[Any, Any]:
+    """(workspace, the current round's results report), once the output path is known to
+    be writable: computing results for a national round takes a while."""
+    from ovop_desktop.services.printing import sources
+    from ovop_desktop.services.printing.output import check_target
+
+    check_target(args.out)
+    ws = ctx.workspace()
+    return ws, ws.results.report(sources.current_round(ws).id)
+
+
+def cmd_print_scorecards(args: argparse.Namespace, ctx: Context) -> int:
+    from ovop_desktop.services.printing.scorecard import pick, scorecards
+
+    ws, report = _results(args, ctx)
+    ids = [r.candidate_id for r in pick(report, args.candidates or None)]
+    data = scorecards(report, ids, paper=args.paper, language=_language(args, ctx),
+                      notes=ws.results.notes(report))
+    return _save(args, ctx, data, _("{n} scorecards").format(n=len(ids)), candidates=ids,
+                 pages=_pages(data))
+
+
+def cmd_print_ranking(args: argparse.Namespace, ctx: Context) -> int:
+    from ovop_desktop.domain.commodities import parse_commodity
+    from ovop_desktop.errors import ValidationError
+    from ovop_desktop.services.printing.ranking import ranking_list
+
+    commodity = None
+    if args.commodity:
+        found = parse_commodity(args.commodity)
+        if found is None:
+            raise ValidationError(_("Unknown commodity '{c}'.").format(c=args.commodity))
+        commodity = found.value
+    _ws, report = _results(args, ctx)
+    data = ranking_list(report, commodity, paper=args.paper, language=_language(args, ctx))
+    return _save(args, ctx, data, _("The recommendation list"), pages=_pages(data))
+
+
+def cmd_print_go_global(args: argparse.Namespace, ctx: Context) -> int:
+    from ovop_desktop.services.printing.go_global import go_global_list
+
+    ws, report = _results(args, ctx)
+    entries = ws.results.shortlist(report.round.id, report)
+    data = go_global_list(entries, report, paper=args.paper, language=_language(args, ctx))
+    return _save(args, ctx, data, _("The Go Global shortlist"),
+                 candidates=[e.result.candidate_id for e in entries], pages=_pages(data))
