@@ -206,8 +206,13 @@ class MainWindow(QMainWindow):
         from ovop_desktop.ui.dialogs.settings import SettingsDialog  # not needed to start
 
         ws = self.ctx.workspace
-        dialog = SettingsDialog(ws.settings.language, str(ws.paths.root), self)
-        if dialog.exec() and dialog.chosen_language() != ws.settings.language:
+        dialog = SettingsDialog(ws.settings.language, str(ws.paths.root), self,
+                                paper=ws.settings.paper)
+        if not dialog.exec():
+            return
+        if dialog.chosen_paper() != ws.settings.paper:
+            ws.update_settings(paper=dialog.chosen_paper())
+        if dialog.chosen_language() != ws.settings.language:
             ws.update_settings(language=dialog.chosen_language())
             self.language_changed.emit(dialog.chosen_language())
 

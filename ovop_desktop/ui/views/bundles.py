@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from ovop_desktop.domain.bundle_rules import Outcome
 from ovop_desktop.errors import UserFacingError
 from ovop_desktop.i18n import _
+from ovop_desktop.ui import printing
 from ovop_desktop.ui.context import AppContext
 from ovop_desktop.ui.dialogs.bundle_export import BUNDLE_FILTER
 from ovop_desktop.ui.messages import show_error
@@ -89,6 +91,8 @@ class BundlesView(QWidget):
         self._ctx = ctx
         self._generation = 0
         self.dialog: QWidget | None = None
+        self._started = ""  # when the running import began, as bundles' imported_at
+        self.last_run: tuple[ImportRun, str] | None = None  # this session's last, for its receipt
         self.setAcceptDrops(True)
         self.setStyleSheet(DROP_STYLE)
         self.job = BundleImportJob(ctx, self)
@@ -101,10 +105,18 @@ class BundlesView(QWidget):
         self.folder_button = QPushButton(_("Import a folder…"), objectName="importFolderButton")
         self.files_button.clicked.connect(self._on_files_button_clicked)
         self.folder_button.clicked.connect(self._on_folder_button_clicked)
+        self.receipt_button, menu = printing.print_menu(_("Print import receipt…"),
+                                                        "printReceiptButton", self)
+        self.run_receipt_action = menu.addAction(_("Receipt of the last import run…"),
+                                                 lambda: self.print_receipt(this_run=True))
+        menu.addAction(_("Receipt of the latest import day…"), lambda: self.print_receipt())
+        menu.aboutToShow.connect(
+            lambda: self.run_receipt_action.setEnabled(self.last_run is not None))
         top = QHBoxLayout()
         top.addWidget(title, 1)
         top.addWidget(self.files_button)
         top.addWidget(self.folder_button)
+        top.addWidget(self.receipt_button)
         self.drop_hint = QLabel(_(
             "Drop bundle files or folders here. Every file is verified before anything is read "
             "from it, and each ends as accepted, duplicate, superseded, held or rejected. "
@@ -242,6 +254,7 @@ class BundlesView(QWidget):
         self.progress_label.setText(_("Looking at the files…"))
         self.cancel_button.setEnabled(True)
         self.progress_row.show()
+        self._started = datetime.now(UTC).isoformat(timespec="seconds")
         self.job.start(paths)
         self._update_buttons()
         return True
@@ -266,11 +279,27 @@ class BundlesView(QWidget):
         self.report_section.show()
         self.report_model.set_rows(run.outcomes)
         self.report_summary.setText(summary_text(run))
+        self.last_run = (run, self._started)
         self._update_buttons()
         self.refresh()
         if any(o.status is Outcome.ACCEPTED for o in run.outcomes):
             self._ctx.signals.data_changed.emit()
         self.import_finished.emit(run)
+
+    def print_receipt(self, this_run: bool = False) -> QWidget | None:
+        """Preview the receipt of this session's last import run (its outcomes as they stand
+        now), or of the bundles filed on the latest import day."""
+        ws = self._ctx.workspace
+        if not this_run:
+            return printing.open_preview(self, self._ctx, _("Import receipt"),
+                                         printing.latest_import_receipt(ws),
+                                         printing.file_name("import-receipt"))
+        if self.last_run is None:
+            return None
+        run, started = self.last_run
+        return printing.open_preview(self, self._ctx, _("Import receipt"),
+                                     printing.import_run_receipt(ws, run.outcomes, started),
+                                     printing.file_name("import-receipt", started[:10]))
 
     def _on_job_failed(self, exc: Exception) -> None:
         self.progress_row.hide()

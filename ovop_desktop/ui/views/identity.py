@@ -31,6 +31,7 @@ from ovop_desktop.services.identity import (
     load_public,
     write_card,
 )
+from ovop_desktop.ui import printing
 from ovop_desktop.ui.context import AppContext
 from ovop_desktop.ui.messages import show_error
 from ovop_desktop.ui.workers import ServiceTask
@@ -162,6 +163,11 @@ class IdentityView(QWidget):
         self.card_button.setToolTip(_("The card file carries your name and public key; send it "
                                       "to the coordinator. It contains nothing secret."))
         self.card_button.clicked.connect(self._on_card_button_clicked)
+        self.print_card_button = QPushButton(_("Print public-key card…"),
+                                             objectName="printCardButton")
+        self.print_card_button.setToolTip(_("A printed card with your name, the fingerprint "
+                                            "and its QR code, to hand over for enrolment."))
+        self.print_card_button.clicked.connect(lambda: self.print_card())
         self.copy_button = QPushButton(_("Copy fingerprint"), objectName="copyFingerprintButton")
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
         self.show_status = QLabel(objectName="identityStatus")
@@ -169,6 +175,7 @@ class IdentityView(QWidget):
         self.show_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QHBoxLayout()
         buttons.addWidget(self.card_button)
+        buttons.addWidget(self.print_card_button)
         buttons.addWidget(self.copy_button)
         buttons.addStretch(1)
         widget = QWidget()
@@ -199,6 +206,7 @@ class IdentityView(QWidget):
             self.show_status.setStyleSheet("color: #b3261e;")
             self.show_status.setText(exc.message)
             self.card_button.setEnabled(False)
+            self.print_card_button.setEnabled(False)
             self.copy_button.setEnabled(False)
             return
         self._show_page(0 if self.identity is None else 1)
@@ -209,6 +217,7 @@ class IdentityView(QWidget):
             self.created.setText(_("Key created {when}.").format(
                 when=me.created_at.replace("T", " ")[:16]))
             self.card_button.setEnabled(True)
+            self.print_card_button.setEnabled(True)
             self.copy_button.setEnabled(True)
         if self.exchange is not None:
             self.exchange.refresh(self.identity)
@@ -291,6 +300,14 @@ class IdentityView(QWidget):
         self.show_status.setText(_("Card saved to {path}. Send it, then confirm the fingerprint "
                                    "by phone or in person.").format(path=path))
         self.card_saved.emit(Path(path))
+
+    def print_card(self) -> QWidget | None:
+        """Preview the printable key card (made on a worker from the key on disk)."""
+        if self.identity is None:
+            return None
+        return printing.open_preview(self, self._ctx, _("Public-key card"),
+                                     printing.key_card(self._ctx.workspace),
+                                     printing.file_name("key-card", self.identity.name))
 
     def _on_copy_button_clicked(self) -> None:
         if self.identity is not None:

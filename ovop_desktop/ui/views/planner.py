@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ovop_desktop.domain.commodities import Commodity
 from ovop_desktop.i18n import _
+from ovop_desktop.ui import printing
 from ovop_desktop.ui.context import AppContext
 from ovop_desktop.ui.messages import show_error, show_info
 from ovop_desktop.ui.models.planner_model import (
@@ -101,10 +102,15 @@ class PlannerView(QWidget):
         self.conflict_button = QPushButton(_("Declare conflict…"), objectName="conflictButton")
         self.auto_button.clicked.connect(self._on_auto_button_clicked)
         self.conflict_button.clicked.connect(self._on_conflict_button_clicked)
+        self.print_button = QPushButton(_("Print forms…"), objectName="printFormsButton")
+        self.print_button.setToolTip(_("Blank field forms for the visits of the assessor "
+                                       "selected in the Assessor load tab or in the team."))
+        self.print_button.clicked.connect(lambda: self.print_forms())
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.auto_button)
         top.addWidget(self.conflict_button)
+        top.addWidget(self.print_button)
         self.stack = QStackedWidget(objectName="plannerStack")
         self.stack.addWidget(no_round_label("plannerEmpty"))
         self.stack.addWidget(self._build_planner())
@@ -190,7 +196,7 @@ class PlannerView(QWidget):
         """Reload the current round's plan in the background; `loaded` says when."""
         current = self._ctx.workspace.current_round()
         self.stack.setCurrentIndex(0 if current is None else 1)
-        for button in (self.auto_button, self.conflict_button):
+        for button in (self.auto_button, self.conflict_button, self.print_button):
             button.setVisible(current is not None)
         if current is None:
             self.title.setText(_("Visit planning"))
@@ -302,7 +308,34 @@ class PlannerView(QWidget):
             reason += f"\n{row.short_reason}" if row.short_reason else ""
         self.panel.set_short_reason(reason)
 
+    def selected_assessor_id(self) -> int | None:
+        """The assessor selected in the Assessor load tab, else the one current in the team."""
+        rows = self.load_table.selectionModel().selectedRows()
+        if rows:
+            source = self.load_table.model().mapToSource(rows[0])  # type: ignore[attr-defined]
+            return self.loads.row_object(source.row()).assessor.id
+        return self.panel.current_assessor_id()
+
     # -- actions --------------------------------------------------------------------------
+
+    def print_forms(self, assessor_id: int | None = None) -> QWidget | None:
+        """Blank field forms for one assessor's visits, in visit order (made on a worker)."""
+        assessor_id = assessor_id if assessor_id is not None else self.selected_assessor_id()
+        current = self._ctx.workspace.current_round()
+        if current is None:
+            return None
+        if assessor_id is None:
+            self.tabs.setCurrentWidget(self.load_table)
+            show_info(self, _("Choose an assessor"), _(
+                "Select the assessor whose visits to print in the Assessor load tab, then "
+                "print again."))
+            return None
+        names = {a.id: a.name for a in self._data.assessors} if self._data else {}
+        name = names.get(assessor_id, "")
+        return printing.open_preview(
+            self, self._ctx, _("Field forms — {assessor}").format(assessor=name),
+            printing.field_forms(self._ctx.workspace, assessor_id=assessor_id),
+            printing.file_name("forms", current.year, name))
 
     def _say(self, text: str, ok: bool = True) -> None:
         self.status.setStyleSheet("color: #1b7a3d;" if ok else "color: #b3261e;")

@@ -31,6 +31,7 @@ from ovop_desktop.errors import UserFacingError
 from ovop_desktop.i18n import _, current_language
 from ovop_desktop.services.identity import load_public
 from ovop_desktop.services.results import ProgressBoard, ResultsReport, ResultsService
+from ovop_desktop.ui import printing
 from ovop_desktop.ui.context import AppContext
 from ovop_desktop.ui.dialogs.passphrase import ask_key
 from ovop_desktop.ui.messages import show_error, show_info
@@ -238,9 +239,20 @@ class ResultsView(QWidget):
         self.export_button.setToolTip(_("Save the results as XLSX, CSV or JSON with a receipt "
                                         "signed with your key."))
         self.export_button.clicked.connect(self._on_export_button_clicked)
+        self.scorecard_button, menu = printing.print_menu(_("Print scorecards…"),
+                                                          "printScorecardsButton", self)
+        self.all_cards_action = menu.addAction("", lambda: self.print_scorecards())
+        self.selected_card_action = menu.addAction(
+            "", lambda: self.print_scorecards(selected_only=True))
+        menu.aboutToShow.connect(self._on_scorecard_menu_aboutToShow)
+        self.ranking_button = QPushButton(_("Print recommendation list…"),
+                                          objectName="printRankingButton")
+        self.ranking_button.clicked.connect(lambda: self.print_ranking())
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.refresh_button)
+        top.addWidget(self.scorecard_button)
+        top.addWidget(self.ranking_button)
         top.addWidget(self.export_button)
         self.stack = QStackedWidget(objectName="resultsStack")
         self.stack.addWidget(no_round_label("resultsEmpty"))
@@ -344,7 +356,8 @@ class ResultsView(QWidget):
         self._scheduled = False
         current = self._ctx.workspace.current_round()
         self.stack.setCurrentIndex(0 if current is None else 1)
-        self.export_button.setVisible(current is not None)
+        for button in (self.export_button, self.scorecard_button, self.ranking_button):
+            button.setVisible(current is not None)
         self.refresh_button.setVisible(current is not None)
         if current is None:
             self._round_id, self.data = None, None
@@ -532,6 +545,8 @@ class ResultsView(QWidget):
     def _update_export(self) -> None:
         self.export_button.setEnabled(self.data is not None and not self.busy
                                       and not self.exporting)
+        for button in (self.scorecard_button, self.ranking_button):
+            button.setEnabled(self.data is not None and not self.busy)
 
     def _on_export_button_clicked(self) -> None:
         if self.data is None:
@@ -583,3 +598,50 @@ class ResultsView(QWidget):
         self._say(str(exc) if isinstance(exc, UserFacingError) else "", ok=False)
         self.failed.emit(exc)
         show_error(self, exc)
+
+    # -- printing (made on a worker from the report on screen, previewed in the app) -----------
+
+    def _on_scorecard_menu_aboutToShow(self) -> None:
+        commodity = self.commodity.currentText() if self.commodity.currentData() else ""
+        self.all_cards_action.setText(
+            _("All candidates of {commodity}…").format(commodity=commodity) if commodity
+            else _("All candidates…"))
+        chosen = self.selected_id()
+        name = self.data.report.candidates[chosen].name if self.data and chosen else ""
+        self.selected_card_action.setText(_("Selected candidate: {name}…").format(name=name)
+                                          if name else _("Selected candidate…"))
+        self.selected_card_action.setEnabled(bool(name))
+
+    def print_scorecards(self, selected_only: bool = False) -> QWidget | None:
+        """The scorecards of the shown commodity (all, if none is chosen) or of the selected
+        candidate; `None` when there is nothing to print from."""
+        if self.data is None or self.busy:
+            return None
+        report, commodity = self.data.report, self.commodity.currentData()
+        if selected_only:
+            chosen = self.selected_id()
+            if chosen is None:
+                return None
+            name = report.candidates[chosen].name
+            return printing.open_preview(
+                self, self._ctx, _("Scorecard — {name}").format(name=name),
+                printing.scorecards(self._ctx.workspace, report, [chosen]),
+                printing.file_name("scorecard", report.round.year, name))
+        title = (_("Scorecards — {commodity}").format(commodity=self.commodity.currentText())
+                 if commodity else _("Scorecards"))
+        return printing.open_preview(
+            self, self._ctx, title,
+            printing.scorecards(self._ctx.workspace, report, commodity=commodity),
+            printing.file_name("scorecards", report.round.year, commodity))
+
+    def print_ranking(self) -> QWidget | None:
+        """The recommendation list of the shown commodity, or of every commodity."""
+        if self.data is None or self.busy:
+            return None
+        report, commodity = self.data.report, self.commodity.currentData()
+        title = (_("Recommendation list — {commodity}").format(
+            commodity=self.commodity.currentText()) if commodity
+            else _("Recommendation list"))
+        return printing.open_preview(self, self._ctx, title,
+                                     printing.ranking_list(report, commodity),
+                                     printing.file_name("ranking", report.round.year, commodity))

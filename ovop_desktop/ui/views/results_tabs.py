@@ -42,6 +42,7 @@ from ovop_desktop.domain.documents import Document
 from ovop_desktop.domain.results import Change
 from ovop_desktop.errors import UserFacingError, ValidationError
 from ovop_desktop.i18n import _, current_language
+from ovop_desktop.ui import printing
 from ovop_desktop.ui.context import AppContext
 from ovop_desktop.ui.dialogs.file_choice import ask_table_path
 from ovop_desktop.ui.messages import show_error, show_info
@@ -842,6 +843,7 @@ class GoGlobalTab(QWidget):
         self._generation = 0
         self._round_id: int | None = None
         self._year: int | None = None
+        self._report: ResultsReport | None = None  # what the printed list is made from
         self.model = ShortlistModel(self._save, self)
         self.model.dataChanged.connect(lambda *_a: self._update_count())
         self.proxy = RowFilter(lambda entry: entry.selected or None, self)
@@ -866,6 +868,9 @@ class GoGlobalTab(QWidget):
         self.count = QLabel(objectName="goGlobalCount")
         self.export_button = QPushButton(_("Export…"), objectName="goGlobalExport")
         self.export_button.clicked.connect(self._on_export_clicked)
+        self.print_button = QPushButton(_("Print Go Global list…"), objectName="goGlobalPrint")
+        self.print_button.setEnabled(False)  # until the shortlist is loaded
+        self.print_button.clicked.connect(lambda: self.print_list())
         self.status = _hint(name="goGlobalStatus")
         self.problem = _hint(name="goGlobalProblem")
         self.problem.setStyleSheet("color: #b3261e;")
@@ -873,6 +878,7 @@ class GoGlobalTab(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.count, 1)
         top.addWidget(self.only_selected)
+        top.addWidget(self.print_button)
         top.addWidget(self.export_button)
         splitter = QSplitter(objectName="goGlobalSplitter")
         splitter.addWidget(self.table)
@@ -897,6 +903,8 @@ class GoGlobalTab(QWidget):
         self._generation += 1
         generation = self._generation
         self._round_id, self._year = report.round.id, report.round.year
+        self._report = report
+        self.print_button.setEnabled(False)
         self.export_button.setEnabled(self.can_export)
         self.export_button.setToolTip("" if self.can_export else _(
             "Exporting the shortlist is not available in this version yet."))
@@ -917,6 +925,7 @@ class GoGlobalTab(QWidget):
             return
         current = self.panel.entry.result.candidate_id if self.panel.entry else None
         self.model.set_rows(entries)
+        self.print_button.setEnabled(True)
         self.status.clear()
         self._update_count()
         if current is None or not self.select(current):
@@ -1014,3 +1023,16 @@ class GoGlobalTab(QWidget):
         self.export_button.setEnabled(True)
         self.status.clear()
         show_error(self, exc)
+
+    # -- print ---------------------------------------------------------------------------
+
+    def print_list(self) -> QWidget | None:
+        """Preview the shortlist as shown ("Only the selected" prints only those), made on a
+        worker from the report the page holds."""
+        if self._report is None or not self.print_button.isEnabled():
+            return None
+        entries = [e for e in self.model.rows()
+                   if e.selected or not self.only_selected.isChecked()]
+        return printing.open_preview(self, self._ctx, _("Go Global shortlist"),
+                                     printing.go_global_list(entries, self._report),
+                                     printing.file_name("go-global", self._year))

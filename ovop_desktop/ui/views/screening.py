@@ -21,6 +21,7 @@ from ovop_desktop.domain.commodities import Commodity
 from ovop_desktop.domain.documents import Document
 from ovop_desktop.i18n import _
 from ovop_desktop.services.candidates import CandidateSummary
+from ovop_desktop.ui import printing
 from ovop_desktop.ui.context import AppContext
 from ovop_desktop.ui.messages import show_error
 from ovop_desktop.ui.models.candidates_model import (
@@ -63,6 +64,9 @@ class ScreeningView(QWidget):
         self.checklist_button = QPushButton(_("Checklist…"), objectName="checklistButton")
         self.checklist_button.setToolTip(_("Choose the documents each commodity requires."))
         self.checklist_button.clicked.connect(self._on_checklist_button_clicked)
+        self.print_button = QPushButton(_("Print screening summary…"),
+                                        objectName="printSummaryButton")
+        self.print_button.clicked.connect(lambda: self.print_summary())
         self.summary = SummaryPanel(ctx)
         self.tabs = QTabWidget(objectName="screeningTabs")
         self.tabs.addTab(self._build_checks(), _("Document checks"))
@@ -73,6 +77,7 @@ class ScreeningView(QWidget):
         self.stack.addWidget(self.tabs)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
+        top.addWidget(self.print_button)
         top.addWidget(self.checklist_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -134,6 +139,7 @@ class ScreeningView(QWidget):
         self._round_id = current.id if current else None
         self.stack.setCurrentIndex(0 if current is None else 1)
         self.checklist_button.setVisible(current is not None)
+        self.print_button.setVisible(current is not None)
         if current is None:
             self.title.setText(_("Administrative screening"))
             self.model.set_rows([])
@@ -206,3 +212,12 @@ class ScreeningView(QWidget):
         if changed:
             self._ctx.signals.data_changed.emit()
             self.refresh()
+
+    def print_summary(self) -> QWidget | None:
+        """Preview the screening summary, read and made on a worker."""
+        current = self._ctx.workspace.current_round()
+        if current is None:
+            return None
+        return printing.open_preview(self, self._ctx, _("Screening summary"),
+                                     printing.screening_summary(self._ctx.workspace),
+                                     printing.file_name("screening", current.year))

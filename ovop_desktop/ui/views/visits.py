@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ovop_desktop.errors import UserFacingError
 from ovop_desktop.i18n import _
+from ovop_desktop.ui import printing
 from ovop_desktop.ui.context import AppContext
 from ovop_desktop.ui.messages import show_error
 from ovop_desktop.ui.models.table import ROW_ROLE
@@ -116,6 +117,13 @@ class VisitsView(QWidget):
         self.open_button = QPushButton(_("Open sheet"), objectName="openSheetButton")
         self.open_button.setEnabled(False)
         self.open_button.clicked.connect(self._on_open_button_clicked)
+        self.print_button, menu = printing.print_menu(_("Print blank forms…"),
+                                                      "printFormsButton", self)
+        self.selected_form_action = menu.addAction(_("Form for the selected candidate…"),
+                                                   lambda: self.print_forms(selected_only=True))
+        menu.addAction(_("Forms for all my visits…"), lambda: self.print_forms())
+        menu.aboutToShow.connect(
+            lambda: self.selected_form_action.setEnabled(self.selected_id() is not None))
         self.date_filter = filter_combo("dateFilter", _("All dates"), [])
         self.region_filter = filter_combo("regionFilter", _("All kabupaten/kota"), [])
         self.date_filter.currentIndexChanged.connect(self._on_filters_changed)
@@ -148,6 +156,7 @@ class VisitsView(QWidget):
         top.addWidget(self.date_filter)
         top.addWidget(QLabel(_("Kabupaten/kota:")))
         top.addWidget(self.region_filter)
+        top.addWidget(self.print_button)
         top.addWidget(self.open_button)
         layout = QVBoxLayout(widget)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -254,6 +263,29 @@ class VisitsView(QWidget):
         self.sheet.focus_first_open()
         self.sheet_opened.emit(candidate_id)
         return True
+
+    def print_forms(self, selected_only: bool = False) -> QWidget | None:
+        """Blank field forms to take on site: the selected candidate's, or one per visit
+        (in visit order, without the candidates this laptop has a conflict with)."""
+        ws = self._ctx.workspace
+        current = ws.current_round()
+        if current is None:
+            return None
+        if not selected_only:
+            return printing.open_preview(self, self._ctx, _("Blank field forms"),
+                                         printing.field_forms(ws),
+                                         printing.file_name("forms", current.year))
+        candidate_id = self.selected_id()
+        if candidate_id is None:
+            return None
+        row = self.model.row_object(self.model.row_of(candidate_id))
+        if row.conflict:  # it cannot be scored here, so no form to key in either
+            show_error(self, UserFacingError(conflict_message(row.conflict)))
+            return None
+        return printing.open_preview(
+            self, self._ctx, _("Blank field form — {name}").format(name=row.name),
+            printing.field_forms(ws, [candidate_id]),
+            printing.file_name("form", current.year, row.name))
 
     def _on_sheet_back_requested(self) -> None:
         self.stack.setCurrentIndex(LIST_PAGE)
