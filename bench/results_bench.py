@@ -6,7 +6,7 @@ received bundles are written straight into the tables (the import path has its o
 benchmark); the results are then computed through the real service. Baseline: a
 single `GROUP BY candidate, criterion` with AVG over received_score, in the same run.
 
-    .venv/bin/python bench/results_bench.py
+    .venv/bin/python bench/results_bench.py [--json] [--quick]
 """
 
 from __future__ import annotations
@@ -29,12 +29,12 @@ BASELINE = ("SELECT candidate_id, criterion_id, AVG(level), COUNT(*) FROM receiv
             "GROUP BY candidate_id, criterion_id")
 
 
-def build(folder: Path) -> int:
+def build(folder: Path, candidates: int = CANDIDATES) -> int:
     from run import build_profile
 
     from ovop_desktop.services.workspace import Workspace
 
-    build_profile(folder, CANDIDATES)
+    build_profile(folder, candidates)
     with Workspace.open(folder) as ws:
         round_ = ws.current_round()
         assert round_ is not None
@@ -77,10 +77,10 @@ def build(folder: Path) -> int:
     return len(scores)
 
 
-def run(folder: Path, repeat: int = 5) -> dict[str, float]:
+def run(folder: Path, repeat: int = 5, candidates: int = CANDIDATES) -> dict[str, float]:
     from ovop_desktop.services.workspace import Workspace
 
-    n_scores = build(folder)
+    n_scores = build(folder, candidates)
     base, ours = [], []
     with Workspace.open(folder) as ws:
         round_ = ws.current_round()
@@ -104,12 +104,35 @@ def run(folder: Path, repeat: int = 5) -> dict[str, float]:
         ws.results.reliability(report)
         reliability = time.perf_counter() - start
     ranked = sum(1 for r in report.results.candidates if r.rank is not None)
-    return {"scores": n_scores, "baseline": statistics.median(base),
-            "ours": statistics.median(ours), "peak_mb": peak / 1e6,
-            "reliability": reliability, "ranked": ranked}
+    return {"candidates": len(report.results.candidates), "scores": n_scores,
+            "baseline": statistics.median(base), "ours": statistics.median(ours),
+            "peak_mb": peak / 1e6, "reliability": reliability, "ranked": ranked}
+
+
+def figures(quick: bool = False) -> list[dict]:
+    from benchkit import figure, ms
+
+    repeat, candidates = (1, 300) if quick else (5, CANDIDATES)
+    with tempfile.TemporaryDirectory() as tmp:
+        r = run(Path(tmp), repeat, candidates)
+    return [
+        figure(f"stars and ranks of {r['candidates']:,} candidates from {r['scores']:,} "
+               "received scores (`ws.results.report`)", key="results.report",
+               baseline_ms=ms(r["baseline"]), ours_ms=ms(r["ours"]), goal_ratio=2.0,
+               baseline_what="one SQL `GROUP BY candidate, criterion` with AVG over the same "
+                             "scores", traced_mb=r["peak_mb"],
+               detail=f"{r['ranked']:,} ranked; median of {repeat}"),
+        figure(f"reliability report (Krippendorff's alpha, ICC) on the same "
+               f"{r['candidates']:,} candidates", key="results.reliability",
+               ours_ms=ms(r["reliability"]), detail="one run"),
+    ]
 
 
 def main() -> int:
+    from benchkit import json_main
+
+    if json_main(figures):
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         r = run(Path(tmp))
     ratio = r["ours"] / r["baseline"]

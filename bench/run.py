@@ -1,10 +1,12 @@
 """Benchmarks as ratios against a baseline measured in the same run.
 
     .venv/bin/python bench/run.py [--repeat N]
+    .venv/bin/python bench/run.py --json [--quick]   # start-up only, for bench/all.py
 
 Entry 1 — start-up: process start → first painted main window of OVOP Desktop on
 a large profile, against a bare PySide6 QMainWindow (goal ≤ 1.5×). Runs are
 interleaved so machine noise hits both sides alike; the median is compared.
+Everything in one process; bench/all.py runs each benchmark in its own.
 """
 
 from __future__ import annotations
@@ -52,24 +54,56 @@ def build_profile(folder: Path, candidates: int = 10_000) -> str:
     return f"profile with {candidates:,} candidates"
 
 
+def startup(profile: str, repeat: int) -> tuple[float, float, float]:
+    """Medians (bare paint, app paint, app ready) in seconds, runs interleaved."""
+    time_to_paint(["bare"])  # warm the OS file cache for both sides
+    time_to_paint(["app", profile])
+    bare, app = [], []
+    for _ in range(repeat):
+        bare.append(time_to_paint(["bare"]))
+        app.append(time_to_paint(["app", profile]))
+    return (statistics.median(p for p, _ in bare), statistics.median(p for p, _ in app),
+            statistics.median(r for _, r in app))
+
+
+def figures(quick: bool = False) -> list[dict]:
+    """The two start-up figures for bench/all.py; peak memory is the app child's."""
+    from benchkit import figure, ms
+
+    candidates, repeat = (1_000, 1) if quick else (10_000, 7)
+    with tempfile.TemporaryDirectory() as tmp:
+        build_profile(Path(tmp), candidates)
+        b, a_paint, a_ready = startup(tmp, repeat)
+    detail = f"median of {repeat}, interleaved; offscreen"
+    return [
+        figure(f"start-up to first painted main window, {candidates:,}-candidate profile",
+               key="startup.paint", baseline_ms=ms(b), ours_ms=ms(a_paint),
+               baseline_what="bare PySide6 `QMainWindow`", goal_ratio=1.5, detail=detail,
+               rss="children"),
+        figure("start-up to home page filled in (store opened, checked, shown)",
+               key="startup.ready", baseline_ms=ms(b), ours_ms=ms(a_ready),
+               baseline_what="the same", detail=detail, rss="children"),
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--json", action="store_true",
+                        help="start-up only, as one JSON line (for bench/all.py)")
+    parser.add_argument("--quick", action="store_true", help="with --json: small and fast")
     args = parser.parse_args()
+    if args.json:
+        from benchkit import emit, payload
+
+        emit(payload(figures(args.quick)))
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         what = build_profile(Path(tmp))
-        time_to_paint(["bare"])  # warm the OS file cache for both sides
-        time_to_paint(["app", tmp])
-        bare, app = [], []
-        for _ in range(args.repeat):
-            bare.append(time_to_paint(["bare"]))
-            app.append(time_to_paint(["app", tmp]))
+        b, a_paint, a_ready = startup(tmp, args.repeat)
         from filter_bench import run as run_filter
 
         f_base, f_ours, f_rows = run_filter(Path(tmp))
-    b = statistics.median(p for p, _ in bare)
-    a_paint = statistics.median(p for p, _ in app)
-    a_ready = statistics.median(r for _, r in app)
     print(f"{'benchmark':<40} {'baseline':>9} {'ovop':>9} {'ratio':>7} {'goal':>6}")
     for label, value, goal in (("start-up to first painted main window", a_paint, "1.5x"),
                                ("start-up to home page filled in", a_ready, "-")):

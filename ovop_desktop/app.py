@@ -20,7 +20,7 @@ from ovop_desktop import APP_NAME, __version__
 from ovop_desktop.errors import DamagedStoreError, UserFacingError
 from ovop_desktop.filelock import FileLock
 from ovop_desktop.i18n import LANGUAGES, _, set_language
-from ovop_desktop.paths import ProfilePaths, resolve_data_dir
+from ovop_desktop.paths import ProfilePaths, resolve_data_dir, resolve_db_url
 from ovop_desktop.services.settings import load_settings
 from ovop_desktop.ui.context import AppContext, ContextSignals
 from ovop_desktop.ui.gc_guard import GuiThreadCollector
@@ -49,7 +49,7 @@ def open_workspace(data_dir: Path, demo_if_empty: bool = False) -> Workspace:
     """Runs on a worker thread: open (and migrate) the store; build the demo if asked."""
     from ovop_desktop.services.workspace import Workspace
 
-    workspace = Workspace.open(data_dir)
+    workspace = Workspace.open(data_dir, db_url=resolve_db_url())  # OVOP_DB_URL, else settings
     if demo_if_empty and workspace.is_empty():
         from ovop_desktop.services.demo import build_demo
 

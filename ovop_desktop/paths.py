@@ -2,7 +2,10 @@
 
 A profile is one directory. The default is the platform's user data directory;
 `--data-dir DIR` or `OVOP_DATA_DIR` selects another (a second profile, a test,
-a demo). Nothing here touches the disk at import time.
+a demo). A coordinator's store may live on a PostgreSQL server instead of the
+folder's SQLite file (`--db-url`, `OVOP_DB_URL`, the `db_url` setting); the folder
+still holds keys, settings, backups and bundle evidence. Nothing here touches the
+disk at import time.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ENV_DATA_DIR = "OVOP_DATA_DIR"
+ENV_DB_URL = "OVOP_DB_URL"
 APP_DIR_NAME = "ovop-desktop"
 
 
@@ -30,6 +34,12 @@ def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
     if env:
         return Path(env).expanduser().resolve()
     return default_data_dir()
+
+
+def resolve_db_url(cli_value: str | None = None) -> str | None:
+    """--db-url wins over OVOP_DB_URL; None: the profile's `db_url` setting, else its SQLite
+    file. Only the profile the user chose gets it (never a demo's assessor laptops)."""
+    return cli_value or os.environ.get(ENV_DB_URL) or None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ export QT_QPA_PLATFORM=offscreen
 bash scripts/bootstrap.sh test
 
 echo "== ruff"
-.venv/bin/ruff check ovop_desktop resources tests scripts bench
+.venv/bin/ruff check ovop_desktop resources tests scripts bench fuzz
 echo "== import contracts"
 .venv/bin/lint-imports
 echo "== tests"

@@ -3,11 +3,18 @@
 Every test gets its own profile directory (OVOP_DATA_DIR), HOME and XDG_DATA_HOME under
 tmp_path, so nothing ever touches the real user's data, and the language is reset to
 Indonesian afterwards because `set_language` is process-wide.
+
+Tests marked `both_stores` run twice: on SQLite ([sqlite]) and on a real PostgreSQL server
+([postgresql]) when OVOP_TEST_PG_URL names one (a role that may CREATE DATABASE, e.g.
+postgresql://ovop:ovop@127.0.0.1/postgres); without it the PostgreSQL runs are skipped.
+Each test module gets its own database (ovop_test_<random>, dropped afterwards), emptied
+before every test. The `store_url` fixture is the store's URL (None: SQLite).
 """
 
 from __future__ import annotations
 
 import os
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # harmless for core tests; Qt tests need it
 
@@ -16,6 +23,12 @@ from collections.abc import Callable, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+from postgres_fixtures import (  # noqa: E402
+    PG_ENV,
+    create_test_database,
+    drop_test_database,
+    empty_pg_database,
+)
 
 from ovop_desktop import i18n  # noqa: E402
 from ovop_desktop.services.demo import build_demo  # noqa: E402
@@ -28,6 +41,7 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
     home = tmp_path / "_home"
     home.mkdir()
     monkeypatch.setenv("OVOP_DATA_DIR", str(tmp_path / "_env_profile"))
+    monkeypatch.delenv("OVOP_DB_URL", raising=False)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
@@ -35,10 +49,76 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
     i18n.set_language(i18n.DEFAULT_LANGUAGE)
 
 
+STORES = ("sqlite", "postgresql")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "both_stores: run on SQLite and on PostgreSQL "
+                            "(OVOP_TEST_PG_URL)")
+
+
+_EXIT_STATUS: list[int] = []
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _EXIT_STATUS.append(int(exitstatus))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Leave without the interpreter's final teardown once Qt has been loaded.
+
+    With many widget tests in one process, PySide6 6.12 can abort in the last garbage
+    collection at interpreter exit ("Fatal Python error: bool_dealloc") after every test
+    has passed and the summary is printed — turning a green run into exit code 134. Every
+    report is written by now; os._exit keeps pytest's own exit status.
+    """
+    if "PySide6" in sys.modules and _EXIT_STATUS:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_EXIT_STATUS[-1])
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if ("store_url" in metafunc.fixturenames
+            and metafunc.definition.get_closest_marker("both_stores") is not None):
+        metafunc.parametrize("store_url", STORES, indirect=True)
+
+
+@pytest.fixture(scope="module")
+def pg_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test module; its URL. Skips without a server."""
+    server = os.environ.get(PG_ENV)
+    if not server:
+        pytest.skip(f"PostgreSQL tests need {PG_ENV} (e.g. postgresql://ovop:ovop@127.0.0.1/"
+                    "postgres, a role that may CREATE DATABASE)")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("PostgreSQL tests need psycopg (the 'postgres' extra)")
+    url = create_test_database(server)
+    try:
+        yield url
+    finally:
+        drop_test_database(server, url)
+
+
 @pytest.fixture
-def workspace(tmp_path: Path) -> Iterator[Workspace]:
+def store_url(request: pytest.FixtureRequest) -> str | None:
+    """The store a test runs on: None (the profile's SQLite file) or an empty PostgreSQL
+    database at the current schema (call empty_pg_database(url) for one without tables).
+    Plain tests get SQLite; `both_stores` tests get both."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        return None
+    url = request.getfixturevalue("pg_database")
+    empty_pg_database(url, keep_schema=True)
+    return url
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, store_url: str | None) -> Iterator[Workspace]:
     """A fresh, empty profile opened the way the app opens one."""
-    ws = Workspace.open(tmp_path)
+    ws = Workspace.open(tmp_path, db_url=store_url)
     try:
         yield ws
     finally:

@@ -122,12 +122,15 @@ def cmd_db_check(args: argparse.Namespace, ctx: Context) -> int:
                    "schema_version": report.schema_version,
                    "audit_entries": report.audit_entries,
                    "audit_first_bad_seq": report.audit_first_bad_seq,
-                   "audit_head": report.audit_head, "database": str(ctx.workspace().store.path)})
+                   "audit_head": report.audit_head, "engine": report.engine,
+                   "database": ctx.workspace().store.location})
     else:
+        emit_lines(_("Database: {path}").format(path=ctx.workspace().store.location))
+        if report.engine == "sqlite":  # PostgreSQL checks its own pages and foreign keys
+            emit_lines(
+                _("Integrity: {result}").format(result="; ".join(report.integrity[:5])),
+                _("Foreign-key violations: {n}").format(n=report.foreign_key_violations))
         emit_lines(
-            _("Database: {path}").format(path=ctx.workspace().store.path),
-            _("Integrity: {result}").format(result="; ".join(report.integrity[:5])),
-            _("Foreign-key violations: {n}").format(n=report.foreign_key_violations),
             _("Schema version: {v}").format(v=report.schema_version),
             _("Audit log: {n} entries, head {head}").format(
                 n=report.audit_entries, head=report.audit_head[:16]),
@@ -161,8 +164,10 @@ def cmd_db_backup(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_db_backups(args: argparse.Namespace, ctx: Context) -> int:
     """Reads the backups folder only: works while the store itself will not open."""
     from ovop_desktop.paths import ProfilePaths
-    from ovop_desktop.services.backups import list_backups, reason_label
+    from ovop_desktop.services.backups import list_backups, not_on_postgres, reason_label
 
+    if ctx.on_postgres():
+        raise not_on_postgres()
     folder = ProfilePaths(ctx.data_dir).backups
     found = list_backups(folder, verify=args.verify)
     if ctx.json:
@@ -183,8 +188,10 @@ def cmd_db_restore(args: argparse.Namespace, ctx: Context) -> int:
     """Never opens the current store first: restoring is how a damaged one is repaired."""
     from ovop_desktop.domain.formats import format_datetime
     from ovop_desktop.paths import ProfilePaths
-    from ovop_desktop.services.backups import reason_label, restore
+    from ovop_desktop.services.backups import not_on_postgres, reason_label, restore
 
+    if ctx.on_postgres():
+        raise not_on_postgres()
     report = restore(ProfilePaths(ctx.data_dir), Path(args.file))
     if ctx.json:
         emit_json(report.as_json())

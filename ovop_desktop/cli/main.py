@@ -1,4 +1,5 @@
-"""`ovop [--data-dir DIR] [--json] [--lang id|en] GROUP COMMAND …` — parsing and dispatch.
+"""`ovop [--data-dir DIR] [--db-url URL] [--json] [--lang id|en] GROUP COMMAND …` — parsing
+and dispatch.
 
 Only argparse and the i18n module load before a command runs, so `ovop --help`
 stays quick; each command imports the services it needs.
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, NoReturn
 from ovop_desktop import __version__
 from ovop_desktop.errors import UserFacingError
 from ovop_desktop.i18n import LANGUAGES, _, set_language
-from ovop_desktop.paths import ProfilePaths, resolve_data_dir
+from ovop_desktop.paths import ProfilePaths, resolve_data_dir, resolve_db_url
 
 if TYPE_CHECKING:
     from ovop_desktop.services.workspace import Workspace
@@ -33,6 +34,7 @@ class Context:
     data_dir: Path
     json: bool
     language: str
+    db_url: str | None = None  # --db-url or OVOP_DB_URL; else the profile's setting
     _workspace: Workspace | None = field(default=None, repr=False)
 
     def workspace(self) -> Workspace:
@@ -41,12 +43,18 @@ class Context:
             from ovop_desktop.services.workspace import Workspace
 
             try:
-                self._workspace = Workspace.open(self.data_dir)
+                self._workspace = Workspace.open(self.data_dir, db_url=self.db_url)
             except DamagedStoreError as exc:  # say which `ovop db restore` would repair it
                 from ovop_desktop.cli.commands_setup import damaged_store_error
 
                 raise damaged_store_error(exc, self.data_dir) from None
         return self._workspace
+
+    def on_postgres(self) -> bool:
+        """Whether the store is a PostgreSQL database (known without opening it)."""
+        from ovop_desktop.services.settings import load_settings
+
+        return bool(self.db_url or load_settings(ProfilePaths(self.data_dir).settings).db_url)
 
     def close(self) -> None:
         if self._workspace is not None:
@@ -93,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", metavar="DIR", help=_(
         "profile folder (database, keys, settings); default: OVOP_DATA_DIR or the user data "
         "folder"))
+    parser.add_argument("--db-url", metavar="URL", help=_(
+        "a coordinator's shared PostgreSQL store (postgresql://user@host/database) instead of "
+        "the profile's SQLite file; default: OVOP_DB_URL or the profile's db_url setting"))
     parser.add_argument("--json", action="store_true", help=_("print one JSON document"))
     parser.add_argument("--lang", choices=list(LANGUAGES), help=_("language of messages"))
     groups = parser.add_subparsers(dest="group", metavar="GROUP", parser_class=_Parser)
@@ -134,7 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_language(language)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     args = build_parser().parse_args(argv)
-    ctx = Context(data_dir=data_dir, json=args.json, language=language)
+    ctx = Context(data_dir=data_dir, json=args.json, language=language,
+                  db_url=resolve_db_url(args.db_url))
     handler: Handler = args.handler
     try:
         return handler(args, ctx)

@@ -9,7 +9,15 @@ from pathlib import Path
 
 from sqlalchemy import exc as sa_exc
 
-from ovop_desktop.data.db import BUSY_TIMEOUT_S, SQLITE_HEADER, Store, create_sqlite_engine
+from ovop_desktop.data.db import (
+    BUSY_TIMEOUT_S,
+    PG_MIGRATION_LOCK,
+    SQLITE_HEADER,
+    Store,
+    create_postgres_engine,
+    create_sqlite_engine,
+    postgres_session_lock,
+)
 from ovop_desktop.data.migrations import CURRENT_VERSION
 from ovop_desktop.data.schema import migrate, newer_message
 from ovop_desktop.errors import DamagedStoreError, StoreError
@@ -107,6 +115,32 @@ def open_store(db_path: Path, backups: Path, lock_path: Path,
     except (sa_exc.DatabaseError, sqlite3.DatabaseError) as exc:
         store.close()
         raise _unreadable(db_path, exc) from None
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def open_postgres_store(url: str,
+                        progress: Callable[[int, int], None] | None = None) -> Store:
+    """Connect to a coordinator's PostgreSQL database; create or migrate it by the same ladder.
+
+    A newer schema is refused as for SQLite. No copy is made before a migration (there is
+    no file to copy): backing the server up (pg_dump) is its operator's job; a failed step
+    rolls back with its version stamp (PostgreSQL's DDL is transactional). Coordinators
+    starting at once: one migrates under an advisory lock, the others wait, then find the
+    schema current.
+    """
+    store = Store(None, create_postgres_engine(url))
+    try:
+        with postgres_session_lock(store.engine, PG_MIGRATION_LOCK, MIGRATION_WAIT_S) as got:
+            if not got:
+                raise StoreError(_("Another OVOP Desktop is upgrading this database; try again."))
+            migrate(store, None, progress)
+    except sa_exc.DBAPIError as exc:
+        store.close()
+        raise StoreError(_("The PostgreSQL database {url} cannot be opened ({reason}).").format(
+            url=store.location, reason=_short(exc))) from None
     except BaseException:
         store.close()
         raise

@@ -37,7 +37,7 @@ def stored_version(store: Store) -> int:
             return 0
         if "schema_version" not in tables:
             raise StoreError(_("{path} is a database of another program, not of OVOP Desktop.")
-                             .format(path=store.path))
+                             .format(path=store.location))
         row = conn.execute(text("SELECT max(version) FROM schema_version")).scalar()
         return int(row or 0)
 
@@ -77,16 +77,19 @@ def backup_copy(store: Store, target: Path) -> Path:
     return target
 
 
-def migrate(store: Store, backups: Path,
+def migrate(store: Store, backups: Path | None,
             progress: Callable[[int, int], None] | None = None) -> Path | None:
-    """Run the ladder up to CURRENT_VERSION; returns the pre-migration copy, if one was made."""
+    """Run the ladder up to CURRENT_VERSION; returns the pre-migration copy, if one was made.
+
+    Only an SQLite file is copied (into `backups`); a PostgreSQL server is backed up by its
+    operator (pg_dump)."""
     version = stored_version(store)
     if version > CURRENT_VERSION:
         raise StoreError(newer_message(version))
     if version == CURRENT_VERSION:
         return None
     copy = None
-    if version > 0:
+    if version > 0 and store.is_sqlite and backups is not None:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         copy = backup_copy(store, backups / f"pre-migration-v{version}-{stamp}.sqlite3")
     steps = LADDER[version:]

@@ -57,6 +57,15 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def storable_name(path: Path) -> str:
+    """A file's name as it can be stored and shown: "?" for each byte that is not UTF-8.
+
+    A USB stick written on another system can carry such names; SQLite, JSON and the
+    terminal all refuse the surrogates Python decodes them to.
+    """
+    return Path(path).name.encode("utf-8", "replace").decode("utf-8")
+
+
 def read_capped(path: Path, max_bytes: int) -> bytes:
     """Read a file the user picked, refusing huge ones before reading them."""
     try:

@@ -62,6 +62,13 @@ _INDEX = ".verified.json"  # cache of verification results, keyed by name, size 
 _STAMP = "%Y%m%d-%H%M%S"
 
 
+def not_on_postgres() -> UserFacingError:
+    """The refusal of every backup and restore command on a PostgreSQL store."""
+    return UserFacingError(_("A PostgreSQL store is backed up and restored with the server's "
+                             "own tools (pg_dump, pg_restore); these commands work on an "
+                             "SQLite store only."))
+
+
 def reason_label(reason: str) -> str:
     """The reason of a backup in words, for lists and dialogs."""
     labels = {IMPORT: _("before a bundle import"), MANUAL: _("made by hand"),
@@ -246,18 +253,23 @@ class BackupService:
 
     def create(self, reason: str) -> BackupInfo:
         """A verified copy in `backups/`, then the oldest of the same reason beyond KEEP go."""
+        if not self._store.is_sqlite:
+            raise not_on_postgres()
         src = self._store.raw_connection()
         try:
             return _snapshot_into(src, self._folder, reason, self._keep)
         finally:
             src.close()
 
-    def before_import(self) -> BackupInfo:
-        """What BundleService calls before the first write of an import run."""
-        return self.create(IMPORT)
+    def before_import(self) -> BackupInfo | None:
+        """What BundleService calls before the first write of an import run (nothing on
+        PostgreSQL: the server's operator backs it up)."""
+        return self.create(IMPORT) if self._store.is_sqlite else None
 
     def write_copy(self, target: Path, *, force: bool = False) -> BackupInfo:
         """`ovop db backup --out F`: a verified copy at `target`, which must not exist yet."""
+        if not self._store.is_sqlite:
+            raise not_on_postgres()
         target = Path(target).expanduser().absolute()
         if target.is_dir():
             raise UserFacingError(_("{path} is a folder; give the name of the backup file.")

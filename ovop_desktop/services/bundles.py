@@ -33,7 +33,7 @@ from ovop_desktop.domain.rubric import parse_rubric
 from ovop_desktop.errors import NotFoundError, UserFacingError
 from ovop_desktop.i18n import _
 from ovop_desktop.services.assessors import AssessorService
-from ovop_desktop.services.atomic import fsync_dir
+from ovop_desktop.services.atomic import fsync_dir, storable_name
 from ovop_desktop.services.bundle_checks import (
     MAX_BUNDLE_BYTES,
     _manifest_fields,
@@ -97,6 +97,8 @@ class BundleService:
         self._backup_due = not dry_run
         for start in range(0, len(files), BATCH):
             stop = False
+            if not dry_run:  # another coordinator may have filed bundles since the last group
+                cache = _RunCache()
             with self._session(dry_run) as s:
                 for path in files[start:start + BATCH]:
                     if should_stop and should_stop():
@@ -118,8 +120,13 @@ class BundleService:
             self._sync_evidence()
             return outcome
 
+    @contextlib.contextmanager
     def _session(self, dry_run: bool):  # type: ignore[no-untyped-def]
-        return self._store.read() if dry_run else self._store.write()
+        with (self._store.read() if dry_run else self._store.write()) as s:
+            # The writer lock now, not at the first statement: every check, kept file and
+            # row of the group then happens under it (other processes import too).
+            s.connection()
+            yield s
 
     def _about_to_write(self) -> None:
         """Back the store up before the run's first write (none for duplicates or a dry run).
@@ -132,9 +139,10 @@ class BundleService:
         self._backup_due = False
 
     def _import_one(self, s, path: Path, dry_run: bool, cache: _RunCache) -> ImportOutcome:  # type: ignore[no-untyped-def]
-        path = Path(path)
+        source = Path(path)
+        path = source.with_name(storable_name(source))  # from here on, only the name is used
         try:
-            data = _read(path)
+            data = _read(source)
         except _Reject as exc:
             return self._record_rejection(s, path, b"", "", None, exc.reason, dry_run)
 
@@ -219,16 +227,20 @@ class BundleService:
         rows = list(s.execute(select(BundleRow).where(
             BundleRow.key_id == key, BundleRow.status != Outcome.REJECTED.value)
             .order_by(BundleRow.seq)).scalars())
-        for held in [r for r in rows if r.status == Outcome.HELD.value and not r.decided_by]:
-            known = [Known(r.seq, r.manifest_sha256, Outcome(r.status)) for r in rows
-                     if r.id != held.id and r.seq is not None]
-            again = classify(held.seq, held.prev or None, held.manifest_sha256, known,
-                             revoked_through)
-            if again.outcome in (Outcome.ACCEPTED, Outcome.SUPERSEDED):
-                held.status, held.reason = again.outcome.value, _(
-                    "the missing bundle arrived; the chain is complete")
-                audit.append(s, self._actor(), "bundle.release", "bundle", held.id,
-                             {"status": held.status})
+        released = True
+        while released:  # again until nothing moves: a newer one accepted supersedes older held
+            released = False
+            for held in [r for r in rows if r.status == Outcome.HELD.value and not r.decided_by]:
+                known = [Known(r.seq, r.manifest_sha256, Outcome(r.status)) for r in rows
+                         if r.id != held.id and r.seq is not None]
+                again = classify(held.seq, held.prev or None, held.manifest_sha256, known,
+                                 revoked_through)
+                if again.outcome in (Outcome.ACCEPTED, Outcome.SUPERSEDED):
+                    held.status, held.reason = again.outcome.value, _(
+                        "the missing bundle arrived; the chain is complete")
+                    audit.append(s, self._actor(), "bundle.release", "bundle", held.id,
+                                 {"status": held.status})
+                    released = True
         s.flush()
 
     def _record_rejection(self, s, path: Path, data: bytes, assessor: str, seq: int | None,  # type: ignore[no-untyped-def]
@@ -402,11 +414,13 @@ def _store_scores(s, bundle_id: int, rows: list[tuple]) -> None:  # type: ignore
     if not rows:
         return
     conn = s.connection()
+    values = "VALUES (" + ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * 5)
     conn.exec_driver_sql(
         "INSERT INTO received_sheet (bundle_id, candidate_id, status, note, visited_on) "
-        "VALUES (?, ?, ?, ?, ?)",
+        + values + ")",
         [(bundle_id, cid, st, note, visited) for cid, st, note, _sc, visited in rows])
-    conn.exec_driver_sql(
-        "INSERT INTO received_score (bundle_id, candidate_id, criterion_id, level, note) "
-        "VALUES (?, ?, ?, ?, ?)",
-        [(bundle_id, cid, c, lv, n) for cid, _st, _note, sc, _v in rows for c, lv, n in sc])
+    scores = [(bundle_id, cid, c, lv, n) for cid, _st, _note, sc, _v in rows for c, lv, n in sc]
+    if scores:  # sheets with only a note or a visit date carry none; an empty batch fails
+        conn.exec_driver_sql(
+            "INSERT INTO received_score (bundle_id, candidate_id, criterion_id, level, note) "
+            + values + ")", scores)

@@ -13,6 +13,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ovop_desktop import __version__
 from ovop_desktop.data import audit, candidate_repo
@@ -188,7 +189,13 @@ class PackageService:
                                         public_key=base64.b64encode(trusted[0]).decode(),
                                         key_id=verified.key_id, pinned_at=now_iso()))
             round_row = _upsert_round(s, manifest["round"], body["rubrics"])
-            count = _upsert_candidates(s, round_row.id, body["candidates"])
+            try:
+                count = _upsert_candidates(s, round_row.id, body["candidates"])
+            except IntegrityError:  # the whole transaction rolls back: nothing is imported
+                raise Rejected("malformed", _(
+                    "The package gives the same IKM (name, kabupaten/kota and commodity) under "
+                    "two different ids, or under an id other than the one this laptop holds; "
+                    "nothing was imported. Tell the coordinator.")) from None
             _store_conflicts(s, body.get("conflicts", []), str(manifest["coordinator"]["name"]))
             s.add(PackageReceivedRow(seq=seq, package_id=str(manifest["package_id"]),
                                      manifest_sha256=verified.manifest_sha256,
@@ -306,6 +313,9 @@ def _upsert_candidates(s, round_id: int, docs: list[Any]) -> int:  # type: ignor
     carried: set[int] = set()
     for doc in docs:
         try:
+            if not all(v is None or type(v) is int for v in (
+                    doc["workforce"], doc["previous_star"], doc["previous_year"])):
+                raise TypeError("workforce, previous_star and previous_year are whole numbers")
             data = CandidateData(
                 name=str(doc["name"]), region_code=str(doc["region_code"]),
                 commodity=Commodity(doc["commodity"]), product=str(doc["product"]),

@@ -10,6 +10,12 @@ from ovop_desktop.errors import UserFacingError, ValidationError
 from ovop_desktop.i18n import _
 
 
+def assessor_not_on_postgres() -> str:
+    return _("Only a coordinator's store can be a PostgreSQL database: an assessor's scores "
+             "stay in the laptop's own SQLite file. Open this profile without --db-url "
+             "(and without OVOP_DB_URL or the db_url setting).")
+
+
 class ProfileService:
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -33,6 +39,8 @@ class ProfileService:
         problems = profile.problems()
         if problems:
             raise ValidationError(_("The profile cannot be saved:"), problems)
+        if role is not Role.COORDINATOR and not self._store.is_sqlite:
+            raise UserFacingError(assessor_not_on_postgres())
         with self._store.write() as s:
             existing = repo.get_profile(s)
             if existing is not None and existing.role is not role:

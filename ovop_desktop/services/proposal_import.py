@@ -29,6 +29,7 @@ from ovop_desktop.domain.proposals import (
 from ovop_desktop.domain.regions import RegionRegistry
 from ovop_desktop.errors import ValidationError
 from ovop_desktop.i18n import _
+from ovop_desktop.services.atomic import storable_name
 from ovop_desktop.services.tabular import read_grid
 
 Progress = Callable[[int, int], None]
@@ -171,7 +172,7 @@ class ProposalImportService:
         ids = [None] * len(accepted) if dry_run else self._write(
             preview, round_id, accepted, (len(rejected), len(duplicates)), tick)
         tick(3, 3)
-        return ImportReport(preview.path.name, dry_run,
+        return ImportReport(storable_name(preview.path), dry_run,
                             [Accepted(row, d.name, cid) for (row, d), cid in zip(accepted, ids,
                                                                                    strict=True)],
                             rejected, duplicates)
@@ -180,17 +181,18 @@ class ProposalImportService:
                accepted: list[tuple[int, CandidateData]], other: tuple[int, int],
                tick: Progress) -> list[int | None]:
         actor = self._actor()
+        name = storable_name(preview.path)
         ids: list[int | None] = []
         with self._store.write() as s:  # all rows or none: a crash leaves no half import
             for start in range(0, len(accepted), _WRITE_CHUNK):
                 chunk = accepted[start:start + _WRITE_CHUNK]
                 ids += repo.insert_many(s, round_id, [
-                    (data, f"import:{preview.path.name}#{row}") for row, data in chunk])
+                    (data, f"import:{name}#{row}") for row, data in chunk])
                 tick(2, 3)
-            batch = repo.add_import_batch(s, round_id, preview.path.name, preview.sha256, actor,
+            batch = repo.add_import_batch(s, round_id, name, preview.sha256, actor,
                                           (len(accepted), *other))
             audit.append(s, actor, "candidates.import", "round", round_id,
-                         {"file": preview.path.name, "sha256": preview.sha256, "batch": batch,
+                         {"file": name, "sha256": preview.sha256, "batch": batch,
                           "accepted": len(accepted), "rejected": other[0],
                           "duplicates": other[1]})
         return ids

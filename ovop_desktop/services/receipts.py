@@ -130,6 +130,10 @@ def open_receipt(data: bytes) -> OpenedReceipt:
     if body.get("version") != VERSION:
         raise ReceiptError(_("receipt version {v} is not supported").format(
             v=body.get("version")))
+    results = body.get("results")  # signed by anyone's key: its shape proves nothing
+    if not isinstance(body.get("round"), dict) or not isinstance(results, list) or not all(
+            isinstance(r, dict) and isinstance(r.get("candidate"), str) for r in results):
+        raise ReceiptError(_("the receipt is damaged (bad payload)"))
     signer = doc.get("signer")
     return OpenedReceipt(body, key_id(public), signer if isinstance(signer, str) else "")
 

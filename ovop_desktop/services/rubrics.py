@@ -21,7 +21,7 @@ from ovop_desktop.domain.rubric import (
 from ovop_desktop.errors import NotFoundError, ValidationError
 from ovop_desktop.i18n import _
 from ovop_desktop.resource_files import resource
-from ovop_desktop.services.atomic import atomic_write, read_capped
+from ovop_desktop.services.atomic import atomic_write, read_capped, storable_name
 
 
 def default_rubric(commodity: Commodity) -> Rubric:
@@ -140,7 +140,7 @@ class RubricService:
                 rubric = rubric.with_version(repo.max_rubric_version(s, rubric.commodity) + 1)
             row = repo.insert_rubric(s, rubric)
             audit.append(s, self._actor(), "rubric.import", "rubric", row.id,
-                         {"sha256": row.sha256, "file": Path(path).name})
+                         {"sha256": row.sha256, "file": storable_name(Path(path))})
             new_id = row.id
         return self.get(new_id), True
 

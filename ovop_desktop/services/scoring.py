@@ -28,6 +28,7 @@ from ovop_desktop.i18n import _
 IN_PROGRESS, FINISHED = "in_progress", "finished"
 VISIT_HISTORY = "visit"  # score history's criterion for the actual visit date
 SHEET_COLUMNS = ("candidate_id", "criterion_id", "level", "note")
+_MAX_ID = 2**63 - 1  # SQLite's largest INTEGER
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,9 @@ class ScoringService:
             try:
                 cid = int(float(str(cells[at["candidate_id"]]).strip()))
                 level = int(float(str(cells[at["level"]]).strip()))
-            except (TypeError, ValueError):
+                if abs(cid) > _MAX_ID:  # no such id; SQLite could not even look it up
+                    raise OverflowError(cid)
+            except (TypeError, ValueError, OverflowError):  # OverflowError: "inf", "1e999"
                 bad.append((number, _("candidate_id and level must be numbers")))
                 continue
             criterion = str(cells[at["criterion_id"]] or "").strip()

@@ -13,15 +13,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ovop_desktop.data.db import Store
-from ovop_desktop.data.opening import open_store
+from ovop_desktop.data.opening import open_postgres_store, open_store
+from ovop_desktop.domain.profile import Role
 from ovop_desktop.domain.regions import RegionRegistry
 from ovop_desktop.domain.rounds import Round, RoundStatus
+from ovop_desktop.errors import UserFacingError
 from ovop_desktop.paths import ProfilePaths
 from ovop_desktop.services.assessors import AssessorService
 from ovop_desktop.services.candidates import CandidateService
 from ovop_desktop.services.evidence import EvidenceService
 from ovop_desktop.services.planning import PlanningService
-from ovop_desktop.services.profile import ProfileService
+from ovop_desktop.services.profile import ProfileService, assessor_not_on_postgres
 from ovop_desktop.services.regions import load_regions
 from ovop_desktop.services.rounds import RoundService
 from ovop_desktop.services.rubrics import RubricService
@@ -53,11 +55,21 @@ class Workspace:
         self._settings = load_settings(paths.settings)
 
     @classmethod
-    def open(cls, data_dir: Path,
-             progress: Callable[[int, int], None] | None = None) -> Workspace:
+    def open(cls, data_dir: Path, progress: Callable[[int, int], None] | None = None, *,
+             db_url: str | None = None) -> Workspace:
+        """`db_url` (else the profile's `db_url` setting) puts the store on a PostgreSQL
+        server, for coordinators only; the folder keeps keys, settings, backups, evidence."""
         paths = ProfilePaths(Path(data_dir))
-        store = open_store(paths.database, paths.backups, paths.migration_lock, progress)
-        return cls(paths, store)
+        db_url = db_url or load_settings(paths.settings).db_url
+        if not db_url:
+            return cls(paths, open_store(paths.database, paths.backups, paths.migration_lock,
+                                         progress))
+        workspace = cls(paths, open_postgres_store(db_url, progress))
+        profile = workspace.profile.get()
+        if profile is not None and profile.role is not Role.COORDINATOR:
+            workspace.close()
+            raise UserFacingError(assessor_not_on_postgres())
+        return workspace
 
     def close(self) -> None:
         self.store.close()

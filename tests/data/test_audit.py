@@ -1,11 +1,11 @@
-"""The hash-chained audit log: written with the change it records; tampering is found."""
+"""The hash-chained audit log: written with the change it records; tampering is found.
+
+Every test runs on SQLite and on PostgreSQL (both_stores)."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from ovop_desktop.data import audit
 from ovop_desktop.data.models import AuditRow
@@ -13,6 +13,8 @@ from ovop_desktop.domain.profile import Role
 from ovop_desktop.domain.rounds import Thresholds
 from ovop_desktop.services import rounds as rounds_service
 from ovop_desktop.services.workspace import Workspace
+
+pytestmark = pytest.mark.both_stores
 
 
 @pytest.fixture
@@ -35,13 +37,10 @@ def _verify(ws: Workspace) -> audit.ChainReport:
 
 
 def _sql(ws: Workspace, *statements: str) -> None:
-    conn = sqlite3.connect(ws.store.path)
-    try:
+    """Tamper with the table behind the app's back (one transaction, any engine)."""
+    with ws.store.engine.begin() as conn:
         for statement in statements:
-            conn.execute(statement)
-        conn.commit()
-    finally:
-        conn.close()
+            conn.execute(text(statement))
 
 
 def test_every_change_is_recorded_and_the_chain_verifies(chained: Workspace) -> None:

@@ -1,4 +1,8 @@
-"""The schema ladder: its result equals models.py; old databases are copied, then upgraded."""
+"""The schema ladder: its result equals models.py; old databases are copied, then upgraded.
+
+On PostgreSQL too (OVOP_TEST_PG_URL): the same ladder gives the same schema as the models,
+an old database is upgraded (no copy: pg_dump is the operator's), a failing step leaves the
+old version, a newer one is refused."""
 
 from __future__ import annotations
 
@@ -56,6 +60,7 @@ def test_ladder_result_equals_the_models(workspace: Workspace, tmp_path: Path) -
         assert laddered[table] == expected[table], table
 
 
+@pytest.mark.both_stores
 def test_fresh_database_is_at_the_current_version_without_a_backup(
         workspace: Workspace, tmp_path: Path) -> None:
     with workspace.store.read() as s:
@@ -66,10 +71,12 @@ def test_fresh_database_is_at_the_current_version_without_a_backup(
     assert not backups.exists() or not any(backups.iterdir())
 
 
-def test_reopening_a_current_database_changes_nothing(tmp_path: Path) -> None:
-    with Workspace.open(tmp_path) as ws:
+@pytest.mark.both_stores
+def test_reopening_a_current_database_changes_nothing(tmp_path: Path,
+                                                      store_url: str | None) -> None:
+    with Workspace.open(tmp_path, db_url=store_url) as ws:
         ws.rubrics.install_defaults()
-    with Workspace.open(tmp_path) as ws:
+    with Workspace.open(tmp_path, db_url=store_url) as ws:
         assert len(ws.rubrics.list()) == 5
     assert not ProfilePaths(tmp_path).backups.exists()
 
@@ -194,3 +201,123 @@ def test_version_1_profile_gains_the_candidate_tables(tmp_path: Path,
             assert len(uid) == 36  # v3 gave the existing round a stable id
     copies = list(ProfilePaths(tmp_path).backups.iterdir())
     assert [c.name[:len("pre-migration-v1-")] for c in copies] == ["pre-migration-v1-"]
+
+
+# -- PostgreSQL: the same ladder ---------------------------------------------------------------
+
+on_postgresql = pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
+
+
+def _empty_pg(url: str) -> str:
+    from postgres_fixtures import empty_pg_database
+
+    empty_pg_database(url)  # no tables at all, as a database just created
+    return url
+
+
+@on_postgresql
+def test_ladder_result_equals_the_models_on_postgresql(tmp_path: Path, store_url: str) -> None:
+    with Workspace.open(tmp_path, db_url=_empty_pg(store_url)):
+        pass
+    laddered = _describe(store_url)
+    engine = create_engine(_empty_pg(store_url))
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    expected = _describe(store_url)
+    assert set(laddered) - {"schema_version"} == set(expected) - {"schema_version"}
+    assert set(expected) == set(Base.metadata.tables)
+    for table in expected:
+        assert laddered[table] == expected[table], table
+
+
+@on_postgresql
+def test_old_postgresql_database_is_migrated_without_a_copy(
+        tmp_path: Path, store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _empty_pg(store_url)
+    with monkeypatch.context() as m:
+        _use_ladder(m, migrations.LADDER[:1])
+        with Workspace.open(tmp_path, db_url=store_url) as ws:
+            ws.rubrics.install_defaults()
+            with ws.store.read() as s:
+                assert s.execute(text("SELECT version FROM schema_version")).scalar() == 1
+    progress: list[tuple[int, int]] = []
+    with Workspace.open(tmp_path, db_url=store_url,
+                        progress=lambda i, n: progress.append((i, n))) as ws:
+        assert len(ws.rubrics.list()) == 5  # the data came along
+        with ws.store.read() as s:
+            assert s.execute(text("SELECT version FROM schema_version")).scalar() == CURRENT
+    assert progress == [(i, CURRENT - 1) for i in range(1, CURRENT)]
+    assert not ProfilePaths(tmp_path).backups.exists()  # the server's backups are pg_dump's
+
+
+@on_postgresql
+def test_a_failing_step_leaves_the_old_version_on_postgresql(
+        tmp_path: Path, store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Workspace.open(tmp_path, db_url=store_url) as ws:
+        ws.rubrics.install_defaults()
+        ws.rounds.create(2024, "Penghargaan OVOP 2024")
+
+    def broken(conn: Connection) -> None:
+        conn.execute(text("ALTER TABLE round ADD COLUMN note TEXT"))
+        conn.execute(text("SELECT no_such_column FROM round"))
+
+    _use_ladder(monkeypatch, (*migrations.LADDER, broken))
+    with pytest.raises(StoreError, match="cannot be opened"):
+        Workspace.open(tmp_path, db_url=store_url)
+    monkeypatch.undo()
+    with Workspace.open(tmp_path, db_url=store_url) as ws:  # the real build still opens it
+        assert len(ws.rounds.list()) == 1
+        with ws.store.read() as s:
+            assert s.execute(text("SELECT version FROM schema_version")).scalar() == CURRENT
+        columns = {c["name"] for c in inspect(ws.store.engine).get_columns("round")}
+        assert "note" not in columns  # the DDL rolled back with the step
+
+
+@on_postgresql
+def test_newer_postgresql_database_is_refused(tmp_path: Path, store_url: str,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    with Workspace.open(tmp_path, db_url=store_url) as ws:
+        ws.rubrics.install_defaults()
+    _use_ladder(monkeypatch, migrations.LADDER[:-1])
+    with pytest.raises(StoreError, match="newer"):
+        Workspace.open(tmp_path, db_url=store_url)
+    monkeypatch.undo()
+    with Workspace.open(tmp_path, db_url=store_url) as ws:
+        assert len(ws.rubrics.list()) == 5
+
+
+@on_postgresql
+def test_another_programs_postgresql_database_is_refused(tmp_path: Path, store_url: str) -> None:
+    engine = create_engine(_empty_pg(store_url))
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE invoices (id INTEGER PRIMARY KEY)"))
+    engine.dispose()
+    with pytest.raises(StoreError, match="another program"):
+        Workspace.open(tmp_path, db_url=store_url)
+
+
+@on_postgresql
+def test_coordinators_starting_together_migrate_once(tmp_path: Path, store_url: str) -> None:
+    """Three processes' worth of stores open one empty database at the same moment."""
+    import threading
+
+    _empty_pg(store_url)
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(3)
+
+    def start(i: int) -> None:
+        try:
+            barrier.wait(5)
+            with Workspace.open(tmp_path / f"c{i}", db_url=store_url):
+                pass
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start, args=(i,)) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    with Workspace.open(tmp_path, db_url=store_url) as ws, ws.store.read() as s:
+        assert s.execute(text("SELECT id, version FROM schema_version")).all() == [(1, CURRENT)]

@@ -1,4 +1,7 @@
-"""The SQLite store: durable pragmas on every connection, one writer at a time, atomic writes."""
+"""The SQLite store: durable pragmas on every connection, one writer at a time, atomic writes.
+
+The tests marked both_stores also run on PostgreSQL (tests/data/test_postgres_store.py has
+what only PostgreSQL does: its writer lock, read-only snapshots, refusals)."""
 
 from __future__ import annotations
 
@@ -80,6 +83,7 @@ def test_journal_mode_is_persisted_in_the_file(workspace: Workspace) -> None:
         conn.close()
 
 
+@pytest.mark.both_stores
 def test_foreign_keys_are_enforced(workspace: Workspace) -> None:
     from sqlalchemy.exc import IntegrityError
 
@@ -115,10 +119,11 @@ def test_read_session_does_not_block_writers(workspace: Workspace) -> None:
         other.close()
 
 
-def test_second_writer_waits_then_proceeds(tmp_path: Path) -> None:
+@pytest.mark.both_stores
+def test_second_writer_waits_then_proceeds(tmp_path: Path, store_url: str | None) -> None:
     """Two stores on one file (as two processes would have): the second writer blocks, then runs."""
-    first = Workspace.open(tmp_path)
-    second = Workspace.open(tmp_path)
+    first = Workspace.open(tmp_path, db_url=store_url)
+    second = Workspace.open(tmp_path, db_url=store_url)
     events: list[tuple[str, float]] = []
     holding = threading.Event()
 
@@ -150,6 +155,7 @@ def test_second_writer_waits_then_proceeds(tmp_path: Path) -> None:
     second.close()
 
 
+@pytest.mark.both_stores
 def test_a_write_that_raises_leaves_nothing_behind(workspace: Workspace) -> None:
     workspace.profile.init(Role.COORDINATOR, "Ani")
     with workspace.store.read() as s:
@@ -171,11 +177,13 @@ def test_a_write_that_raises_leaves_nothing_behind(workspace: Workspace) -> None
     workspace.rounds.list()
 
 
-def test_committed_data_survives_reopening(tmp_path: Path) -> None:
-    with Workspace.open(tmp_path) as ws:
-        ws.profile.init(Role.ASSESSOR, "Budi", "Dinas Perindustrian")
-    with Workspace.open(tmp_path) as ws:
+@pytest.mark.both_stores
+def test_committed_data_survives_reopening(tmp_path: Path, store_url: str | None) -> None:
+    role = Role.COORDINATOR if store_url else Role.ASSESSOR  # PostgreSQL: coordinators only
+    with Workspace.open(tmp_path, db_url=store_url) as ws:
+        ws.profile.init(role, "Budi", "Dinas Perindustrian")
+    with Workspace.open(tmp_path, db_url=store_url) as ws:
         profile = ws.profile.get()
-        assert profile is not None and profile.name == "Budi" and profile.role is Role.ASSESSOR
+        assert profile is not None and profile.name == "Budi" and profile.role is role
         with ws.store.read() as s:
             assert s.execute(select(AuditRow.action)).scalars().all() == ["profile.init"]

@@ -70,9 +70,10 @@ class Exchange:
         return [c.id for c in self.assessor.candidates.summaries(round_.id)]
 
 
-def make_exchange(tmp: Path) -> Exchange:
-    """Demo coordinator with a key; an assessor with a key, enrolled and given a package."""
-    coordinator = Workspace.open(tmp / "coordinator")
+def make_exchange(tmp: Path, db_url: str | None = None) -> Exchange:
+    """Demo coordinator with a key; an assessor with a key, enrolled and given a package.
+    db_url: the coordinator's store on PostgreSQL (the assessor's laptop stays on SQLite)."""
+    coordinator = Workspace.open(tmp / "coordinator", db_url=db_url)
     build_demo(coordinator)
     identity.create_identity(coordinator.paths.keys, COORD_PASS, "Sekretariat", "Ditjen IKMA")
     assessor = Workspace.open(tmp / "assessor")

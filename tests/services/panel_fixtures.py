@@ -77,8 +77,9 @@ class Panel:
         return self.coordinator.bundles.import_files([out])
 
 
-def make_panel(tmp: Path, n: int = 3) -> Panel:
-    coordinator = Workspace.open(tmp / "coordinator")
+def make_panel(tmp: Path, n: int = 3, db_url: str | None = None) -> Panel:
+    """db_url: the coordinator's store on PostgreSQL (the assessors' laptops stay on SQLite)."""
+    coordinator = Workspace.open(tmp / "coordinator", db_url=db_url)
     build_demo(coordinator)
     identity.create_identity(coordinator.paths.keys, COORD_PASS, "Sekretariat", "Ditjen IKMA")
     folder = tmp / "usb"

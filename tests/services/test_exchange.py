@@ -1,10 +1,12 @@
-"""The signed exchange between two real profiles, and every attack the issue lists."""
+"""The signed exchange between two real profiles, and every attack the issue lists.
+
+The import tests marked both_stores also run with the coordinator's store on PostgreSQL
+(accepted, duplicate, superseded, held, rejected, crash and re-run, dry run, conflicts)."""
 
 from __future__ import annotations
 
 import io
 import json
-import sqlite3
 import sys
 import zipfile
 from collections.abc import Iterator
@@ -14,6 +16,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from exchange_fixtures import ASSESSOR_PASS, FAST_KDF, Exchange, make_exchange  # noqa: E402
@@ -26,9 +29,10 @@ from ovop_desktop.services.signing import key_id  # noqa: E402
 
 
 @pytest.fixture
-def ex(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Exchange]:
+def ex(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+       store_url: str | None) -> Iterator[Exchange]:
     monkeypatch.setattr(identity, "KDF_PARAMS", FAST_KDF)
-    exchange = make_exchange(tmp_path)
+    exchange = make_exchange(tmp_path, db_url=store_url)
     round_ = exchange.coordinator.current_round()
     assert round_ is not None
     ids = [c.id for c in exchange.coordinator.candidates.summaries(round_.id)[:3]]
@@ -40,11 +44,16 @@ def ex(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Exchange]:
         exchange.assessor.close()
 
 
+def _query(ex: Exchange, sql: str, **params: object) -> list[tuple]:
+    """Read the coordinator's store directly (SQLite or PostgreSQL)."""
+    with ex.coordinator.store.read() as s:
+        return [tuple(row) for row in s.execute(text(sql), params)]
+
+
 def _state(ex: Exchange) -> list[tuple]:
     """What a result depends on: the bundles filed and the scores they carry."""
-    with sqlite3.connect(ex.coordinator.paths.database) as conn:
-        return conn.execute("SELECT b.status, b.seq, count(r.level) FROM bundle b LEFT JOIN "
-                            "received_score r ON r.bundle_id = b.id GROUP BY b.id").fetchall()
+    return _query(ex, "SELECT b.status, b.seq, count(r.level) FROM bundle b LEFT JOIN "
+                      "received_score r ON r.bundle_id = b.id GROUP BY b.id ORDER BY b.id")
 
 
 def _import(ex: Exchange, path: Path) -> tuple[Outcome, str]:
@@ -52,6 +61,7 @@ def _import(ex: Exchange, path: Path) -> tuple[Outcome, str]:
     return outcome.status, outcome.reason
 
 
+@pytest.mark.both_stores
 def test_whole_exchange_carries_scores(ex: Exchange) -> None:
     first = ex.local_candidates()[0]
     ex.assessor.scoring.set_score(first, "A1", 3, "bahan baku lokal")
@@ -62,11 +72,13 @@ def test_whole_exchange_carries_scores(ex: Exchange) -> None:
     assert _state(ex) == [("accepted", 1, 2)]
 
 
+@pytest.mark.both_stores
 def test_an_empty_snapshot_is_a_valid_first_bundle(ex: Exchange) -> None:
     path, info = ex.bundle()
     assert info.sheets == 0 and _import(ex, path)[0] is Outcome.ACCEPTED
 
 
+@pytest.mark.both_stores
 def test_same_bundle_twice_is_a_duplicate_and_changes_nothing(ex: Exchange) -> None:
     path, _ = ex.bundle()
     _import(ex, path)
@@ -75,6 +87,7 @@ def test_same_bundle_twice_is_a_duplicate_and_changes_nothing(ex: Exchange) -> N
     assert _state(ex) == before
 
 
+@pytest.mark.both_stores
 def test_older_after_newer_is_superseded(ex: Exchange) -> None:
     one, _ = ex.bundle()
     two, _ = ex.bundle()
@@ -88,6 +101,7 @@ def test_older_after_newer_is_superseded(ex: Exchange) -> None:
     assert _import(ex, one_again)[0] is Outcome.DUPLICATE
 
 
+@pytest.mark.both_stores
 def test_old_bundle_after_newer_is_kept_as_evidence(ex: Exchange) -> None:
     one, _ = ex.bundle()
     two, _ = ex.bundle()
@@ -97,6 +111,19 @@ def test_old_bundle_after_newer_is_kept_as_evidence(ex: Exchange) -> None:
     assert _import(ex, three)[0] is Outcome.DUPLICATE
     status, reason = _import(ex, two)
     assert status in (Outcome.SUPERSEDED, Outcome.ACCEPTED)
+
+
+@pytest.mark.both_stores
+def test_no_bundle_stays_held_once_its_chain_is_settled(ex: Exchange) -> None:
+    """5 and 4 wait for 3; when 1 arrives, 5 (linked to 4) is accepted, so 4 is older than an
+    accepted bundle: superseded too, not held for ever (found by the load test)."""
+    paths = [ex.bundle()[0] for _ in range(5)]
+    statuses = [_import(ex, paths[i])[0] for i in (4, 3, 0, 2, 1)]
+    assert statuses == [Outcome.HELD, Outcome.HELD, Outcome.ACCEPTED, Outcome.SUPERSEDED,
+                        Outcome.SUPERSEDED]
+    assert sorted((q, s) for s, q, _n in _state(ex)) == [
+        (1, "accepted"), (2, "superseded"), (3, "superseded"), (4, "superseded"),
+        (5, "accepted")]
 
 
 def _forge(ex: Exchange, key: Ed25519PrivateKey, sheets: list | None = None,
@@ -121,12 +148,14 @@ def _assessor_key(ex: Exchange) -> Ed25519PrivateKey:
     return identity.unlock(ex.assessor.paths.keys, ASSESSOR_PASS)
 
 
+@pytest.mark.both_stores
 def test_unknown_signer_is_rejected_and_only_the_rejection_is_filed(ex: Exchange) -> None:
     status, reason = _import(ex, _forge(ex, Ed25519PrivateKey.generate()))
     assert status is Outcome.REJECTED
     assert _state(ex) == [("rejected", None, 0)]
 
 
+@pytest.mark.both_stores
 def test_revoked_key_is_held(ex: Exchange) -> None:
     one, _ = ex.bundle()
     _import(ex, one)
@@ -142,6 +171,7 @@ def test_another_round_and_another_rubric_are_rejected(ex: Exchange) -> None:
     assert _import(ex, _forge(ex, key, rubrics={"kain_batik": "0" * 64}))[0] is Outcome.REJECTED
 
 
+@pytest.mark.both_stores
 def test_equivocation_two_bundles_with_one_seq_are_held(ex: Exchange) -> None:
     one, _ = ex.bundle()
     _import(ex, one)
@@ -153,6 +183,7 @@ def test_equivocation_two_bundles_with_one_seq_are_held(ex: Exchange) -> None:
     assert status is Outcome.HELD and "2" in reason
 
 
+@pytest.mark.both_stores
 def test_fast_forward_with_a_broken_chain_is_held(ex: Exchange) -> None:
     one, _ = ex.bundle()
     _import(ex, one)
@@ -182,6 +213,7 @@ def test_damaged_files_are_rejected(ex: Exchange, damage: str) -> None:
     assert [s for s, _q, _n in _state(ex)] == ["rejected"]
 
 
+@pytest.mark.both_stores
 def test_crash_mid_import_leaves_nothing_and_the_rerun_works(
         ex: Exchange, monkeypatch: pytest.MonkeyPatch) -> None:
     from ovop_desktop.services import bundles
@@ -270,6 +302,7 @@ def test_wrong_passphrase(ex: Exchange) -> None:
         identity.unlock(ex.assessor.paths.keys, "bukan-ini-sandinya")
 
 
+@pytest.mark.both_stores
 def test_audit_chain_covers_the_exchange(ex: Exchange) -> None:
     path, _ = ex.bundle()
     _import(ex, path)
@@ -307,6 +340,7 @@ def test_scores_of_any_shape_are_rejected_not_crashed(sheets: list) -> None:
         assert visited_on is None or (isinstance(visited_on, str) and len(visited_on) == 10)
 
 
+@pytest.mark.both_stores
 def test_dry_run_reports_what_a_real_run_would(ex: Exchange) -> None:
     path, _ = ex.bundle()
     dry = [o.status for o in ex.coordinator.bundles.import_files([path, path], dry_run=True)]
@@ -316,6 +350,7 @@ def test_dry_run_reports_what_a_real_run_would(ex: Exchange) -> None:
     assert real == dry
 
 
+@pytest.mark.both_stores
 def test_conflicted_scores_that_arrive_anyway_are_discarded(ex: Exchange) -> None:
     first = ex.local_candidates()[0]
     ex.assessor.scoring.set_score(first, "A1", 3)
@@ -352,11 +387,11 @@ def test_withdrawn_candidate_keeps_scores_but_is_no_longer_scored(ex: Exchange) 
 # -- the actual visit date travels in the bundle ---------------------------------------------
 
 def _received(ex: Exchange) -> list[tuple]:
-    with sqlite3.connect(ex.coordinator.paths.database) as conn:
-        return conn.execute("SELECT c.name, r.status, r.visited_on FROM received_sheet r "
-                            "JOIN candidate c ON c.id = r.candidate_id ORDER BY c.name").fetchall()
+    return _query(ex, "SELECT c.name, r.status, r.visited_on FROM received_sheet r "
+                      "JOIN candidate c ON c.id = r.candidate_id ORDER BY c.name")
 
 
+@pytest.mark.both_stores
 def test_visit_date_travels_to_the_coordinator(ex: Exchange) -> None:
     from datetime import date
 
@@ -383,8 +418,7 @@ def _sheet(ex: Exchange, **extra: object) -> dict:
 
 
 def _uid_of(ex: Exchange, name: str) -> str:
-    with sqlite3.connect(ex.coordinator.paths.database) as conn:
-        return conn.execute("SELECT uid FROM candidate WHERE name = ?", (name,)).fetchone()[0]
+    return _query(ex, "SELECT uid FROM candidate WHERE name = :name", name=name)[0][0]
 
 
 @pytest.mark.parametrize("value", ["2024-02-30", "2024-8-13", "20240813", "13-08-2024",
@@ -442,6 +476,7 @@ def test_package_carries_associations_and_an_association_conflict(ex: Exchange,
     ex.assessor.scoring.set_score(ex.local_candidates()[1], "A1", 2)  # the others still open
 
 
+@pytest.mark.both_stores
 def test_scores_for_an_association_member_are_discarded_on_import(ex: Exchange) -> None:
     first, second = ex.local_candidates()[:2]
     ex.assessor.scoring.set_score(first, "A1", 3)

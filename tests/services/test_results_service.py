@@ -1,4 +1,6 @@
-"""Results from real bundles: current snapshots, conflicts, moderation, progress, Go Global."""
+"""Results from real bundles: current snapshots, conflicts, moderation, progress, Go Global.
+
+Every test runs with the coordinator's store on SQLite and on PostgreSQL (both_stores)."""
 
 from __future__ import annotations
 
@@ -17,11 +19,14 @@ from ovop_desktop.domain.results import Flag  # noqa: E402
 from ovop_desktop.errors import UserFacingError, ValidationError  # noqa: E402
 from ovop_desktop.services import identity  # noqa: E402
 
+pytestmark = pytest.mark.both_stores
+
 
 @pytest.fixture
-def panel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Panel]:
+def panel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+          store_url: str | None) -> Iterator[Panel]:
     monkeypatch.setattr(identity, "KDF_PARAMS", FAST_KDF)
-    p = make_panel(tmp_path, 3)
+    p = make_panel(tmp_path, 3, db_url=store_url)
     yield p
     p.close()
 
