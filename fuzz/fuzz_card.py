@@ -1,0 +1,28 @@
+"""Fuzz target: public-key cards (services/identity.py read_card, then enrolment).
+
+    python fuzz/fuzz_card.py WORK_CORPUS fuzz/corpus/card -max_total_time=600   # atheris
+    python fuzz/fuzz_card.py --driver=python --seconds 600                        # without it
+
+or scripts/fuzz.py --target card. What is run and checked: fuzz/fuzzkit.py.
+"""
+
+import sys
+
+import fuzzkit
+
+RUNNER = fuzzkit.prepare("card", sys.argv)
+
+
+def TestOneInput(data: bytes) -> None:
+    """Only the project's rejections may leave the reader; anything else is a crash."""
+    RUNNER.one_input(data)
+
+
+if __name__ == "__main__":
+    if fuzzkit.atheris_wanted(sys.argv):
+        import atheris
+
+        atheris.Setup(sys.argv, TestOneInput, custom_mutator=fuzzkit.custom_mutator(RUNNER))
+        atheris.Fuzz()
+    else:
+        sys.exit(fuzzkit.fallback_main("card", RUNNER, sys.argv))
