@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import io
 import json
+import os
 import random
 import re
 import shutil
@@ -99,10 +100,16 @@ class World:
                 ws.close()
 
 
-def scratch_dir(name: str) -> Path:
-    """A private folder on tmpfs where there is one: fsync there costs nothing."""
+def scratch_base() -> Path | None:
+    """tmpfs where there is one (fsync there costs nothing), else the system's temp folder."""
     shm = Path("/dev/shm")
-    base = shm if shm.is_dir() and shm.stat().st_mode & stat.S_IWOTH else None
+    return shm if shm.is_dir() and shm.stat().st_mode & stat.S_IWOTH else None
+
+
+def scratch_dir(name: str) -> Path:
+    """A private folder for one world, inside OVOP_FUZZ_TMP when scripts/fuzz.py sets it
+    (libFuzzer exits without running atexit handlers: the script removes the folder)."""
+    base = os.environ.get("OVOP_FUZZ_TMP") or scratch_base()
     return Path(tempfile.mkdtemp(prefix=f"ovop-fuzz-{name}-", dir=base))
 
 

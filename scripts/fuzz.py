@@ -23,6 +23,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -60,13 +61,14 @@ def has_atheris() -> bool:
     return True
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONUNBUFFERED="1")
+def _env(scratch: str) -> dict[str, str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONUNBUFFERED="1",
+               OVOP_FUZZ_TMP=scratch)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
     return env
 
 
-def run_atheris(target: str, seconds: int, seed: int, out: Path) -> Result:
+def run_atheris(target: str, seconds: int, seed: int, out: Path, scratch: str) -> Result:
     """libFuzzer stops at the first crash: start it again until the time is spent."""
     result = Result(target, "atheris")
     work = out / "corpus"
@@ -82,7 +84,7 @@ def run_atheris(target: str, seconds: int, seed: int, out: Path) -> Result:
                    str(fuzzkit.CORPUS / target), f"-max_total_time={max(left, 1)}",
                    f"-artifact_prefix={out}/", "-timeout=60", "-rss_limit_mb=6144",
                    f"-seed={seed + attempt}", "-print_final_stats=1", "-max_len=1000000"]
-            proc = subprocess.run(cmd, cwd=ROOT, env=_env(), capture_output=True, text=True,
+            proc = subprocess.run(cmd, cwd=ROOT, env=_env(scratch), capture_output=True, text=True,
                                   errors="replace", timeout=seconds + 600)
             sink.write(f"$ {' '.join(cmd)}\n{proc.stdout}{proc.stderr}\n")
             text = proc.stdout + proc.stderr
@@ -107,13 +109,13 @@ def run_atheris(target: str, seconds: int, seed: int, out: Path) -> Result:
     return result
 
 
-def run_python(target: str, seconds: int, seed: int, out: Path) -> Result:
+def run_python(target: str, seconds: int, seed: int, out: Path, scratch: str) -> Result:
     result = Result(target, "python")
     cmd = [sys.executable, str(FUZZ / f"fuzz_{target}.py"), "--driver=python", "--seconds",
            str(seconds), "--seed", str(seed), "--crash-dir", str(out),
            str(fuzzkit.CORPUS / target)]
     started = time.monotonic()
-    proc = subprocess.run(cmd, cwd=ROOT, env=_env(), capture_output=True, text=True,
+    proc = subprocess.run(cmd, cwd=ROOT, env=_env(scratch), capture_output=True, text=True,
                           errors="replace", timeout=seconds + 600)
     out.mkdir(parents=True, exist_ok=True)
     (out / "python.log").write_text(f"$ {' '.join(cmd)}\n{proc.stdout}{proc.stderr}",
@@ -155,7 +157,10 @@ def main(argv: list[str] | None = None) -> int:
     run = run_atheris if driver == "atheris" else run_python
 
     def one(target: str) -> Result:
-        result = run(target, args.seconds, args.seed, args.out / target)
+        # The target's worlds live here; removed afterwards, whatever way the target ended.
+        with tempfile.TemporaryDirectory(prefix=f"ovop-fuzz-{target}-",
+                                         dir=fuzzkit.scratch_base()) as scratch:
+            result = run(target, args.seconds, args.seed, args.out / target, scratch)
         print(f"{target}: {result.executions} executions, {result.coverage}, "
               f"{len(result.crashes)} crashes{' FAILED ' + result.failed if result.failed else ''}",
               flush=True)
