@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import argparse
 import math
-import random
 import re
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -45,51 +43,9 @@ NOTES = ("Bahan baku utama didatangkan dari luar provinsi.",
 
 
 def build(folder: Path) -> None:
-    from run import build_profile
+    from results_bench import received_panel
 
-    from ovop_desktop.services.workspace import Workspace
-
-    build_profile(folder, CANDIDATES)
-    with Workspace.open(folder) as ws:
-        round_ = ws.current_round()
-        assert round_ is not None
-        report = ws.results.report(round_.id)
-        criteria = {c: [k.id for _a, k in r.criteria()] for c, r in report.rubrics.items()}
-        db = ws.store.path
-        cands = [(c.id, c.commodity.value) for c in ws.candidates.summaries(round_.id)]
-    rng = random.Random(11)
-    conn = sqlite3.connect(db)
-    now = "2024-10-20T10:00:00+07:00"
-    with conn:
-        conn.executemany(
-            "INSERT INTO assessor (id, name, institution, public_key, key_id, commodities, "
-            "province_code, confirmed_by, channel, enrolled_at, home_region_code) "
-            "VALUES (?, ?, ?, '', ?, '', '', 'bench', 'bench', ?, '')",
-            [(a, f"Dr. Penilai Nomor {a}, M.Si.", "Direktorat Jenderal IKMA, Kementerian "
-              "Perindustrian", f"{a:064x}", now) for a in range(1, ASSESSORS + 1)])
-        conn.executemany(
-            "INSERT INTO bundle (id, assessor_id, round_id, key_id, seq, bundle_id, "
-            "manifest_sha256, prev, file_sha256, file_name, status, reason, sheets, scores, "
-            "imported_at, decided_by) VALUES (?, ?, ?, ?, 1, '', ?, '', '', 'b.zip', "
-            "'accepted', '', 0, 0, ?, '')",
-            [(a, a, round_.id, f"{a:064x}", f"{a:064x}", now) for a in range(1, ASSESSORS + 1)])
-        sheets, scores, assign = [], [], []
-        for i, (cid, commodity) in enumerate(cands):
-            quality = rng.random()
-            for j in range(PER):
-                a = (i * PER + j) % ASSESSORS + 1
-                assign.append((round_.id, a, cid))
-                sheets.append((a, cid, rng.choice(NOTES) if rng.random() < 0.3 else ""))
-                for crit in criteria[commodity]:
-                    level = min(3, max(1, round(1 + 2 * quality + rng.gauss(0, 0.5))))
-                    note = rng.choice(NOTES) if rng.random() < 0.03 else ""
-                    scores.append((a, cid, crit, level, note))
-        conn.executemany("INSERT INTO assignment VALUES (?, ?, ?)", assign)
-        conn.executemany("INSERT INTO received_sheet (bundle_id, candidate_id, status, note) "
-                         "VALUES (?, ?, 'finished', ?)", sheets)
-        conn.executemany("INSERT INTO received_score (bundle_id, candidate_id, criterion_id, "
-                         "level, note) VALUES (?, ?, ?, ?, ?)", scores)
-    conn.close()
+    received_panel(folder, CANDIDATES, ASSESSORS, seed=11, named=True, notes=NOTES)
 
 
 def pages(data: bytes) -> int:

@@ -30,6 +30,17 @@ BASELINE = ("SELECT candidate_id, criterion_id, AVG(level), COUNT(*) FROM receiv
 
 
 def build(folder: Path, candidates: int = CANDIDATES) -> int:
+    return received_panel(folder, candidates, ASSESSORS, seed=7, analyze=True)
+
+
+def received_panel(folder: Path, candidates: int, assessors: int, *, seed: int,
+                   named: bool = False, notes: tuple[str, ...] = (),
+                   analyze: bool = False) -> int:
+    """A profile of `candidates` whose accepted bundles (one per assessor, PER sheets per
+    candidate) are written straight into the tables; returns the number of scores.
+
+    Shared with print_bench: `named` gives the assessors full names and an institution,
+    `notes` adds sheet and criterion notes (drawn from the same random stream)."""
     from run import build_profile
 
     from ovop_desktop.services.workspace import Workspace
@@ -42,37 +53,42 @@ def build(folder: Path, candidates: int = CANDIDATES) -> int:
         criteria = {c: [k.id for _a, k in r.criteria()] for c, r in report.rubrics.items()}
         db = ws.store.path
         cands = [(c.id, c.commodity.value) for c in ws.candidates.summaries(round_.id)]
-    rng = random.Random(7)
+    rng = random.Random(seed)
     conn = sqlite3.connect(db)
     now = "2024-10-20T10:00:00+07:00"
+    institution = "Direktorat Jenderal IKMA, Kementerian Perindustrian" if named else ""
     with conn:
         conn.executemany(
             "INSERT INTO assessor (id, name, institution, public_key, key_id, commodities, "
             "province_code, confirmed_by, channel, enrolled_at, home_region_code) "
-            "VALUES (?, ?, '', '', ?, '', '', 'bench', 'bench', ?, '')",
-            [(a, f"Penilai {a}", f"{a:064x}", now) for a in range(1, ASSESSORS + 1)])
+            "VALUES (?, ?, ?, '', ?, '', '', 'bench', 'bench', ?, '')",
+            [(a, f"Dr. Penilai Nomor {a}, M.Si." if named else f"Penilai {a}", institution,
+              f"{a:064x}", now) for a in range(1, assessors + 1)])
         conn.executemany(
             "INSERT INTO bundle (id, assessor_id, round_id, key_id, seq, bundle_id, "
             "manifest_sha256, prev, file_sha256, file_name, status, reason, sheets, scores, "
             "imported_at, decided_by) VALUES (?, ?, ?, ?, 1, '', ?, '', '', 'b.zip', "
             "'accepted', '', 0, 0, ?, '')",
-            [(a, a, round_.id, f"{a:064x}", f"{a:064x}", now) for a in range(1, ASSESSORS + 1)])
+            [(a, a, round_.id, f"{a:064x}", f"{a:064x}", now) for a in range(1, assessors + 1)])
         sheets, scores, assign = [], [], []
         for i, (cid, commodity) in enumerate(cands):
             quality = rng.random()
             for j in range(PER):
-                a = (i * PER + j) % ASSESSORS + 1
+                a = (i * PER + j) % assessors + 1
                 assign.append((round_.id, a, cid))
-                sheets.append((a, cid))
+                sheets.append((a, cid, rng.choice(notes) if notes and rng.random() < 0.3
+                               else ""))
                 for crit in criteria[commodity]:
                     level = min(3, max(1, round(1 + 2 * quality + rng.gauss(0, 0.5))))
-                    scores.append((a, cid, crit, level))
+                    note = rng.choice(notes) if notes and rng.random() < 0.03 else ""
+                    scores.append((a, cid, crit, level, note))
         conn.executemany("INSERT INTO assignment VALUES (?, ?, ?)", assign)
         conn.executemany("INSERT INTO received_sheet (bundle_id, candidate_id, status, note) "
-                         "VALUES (?, ?, 'finished', '')", sheets)
+                         "VALUES (?, ?, 'finished', ?)", sheets)
         conn.executemany("INSERT INTO received_score (bundle_id, candidate_id, criterion_id, "
-                         "level, note) VALUES (?, ?, ?, ?, '')", scores)
-    conn.execute("ANALYZE")
+                         "level, note) VALUES (?, ?, ?, ?, ?)", scores)
+    if analyze:
+        conn.execute("ANALYZE")
     conn.close()
     return len(scores)
 
