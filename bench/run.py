@@ -19,6 +19,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ovop_desktop.domain.rubric import Rubric
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -38,13 +42,22 @@ def time_to_paint(args: list[str]) -> tuple[float, float]:
     return painted, float(marks.get("ready", marks["painted"])) - start
 
 
-def build_profile(folder: Path, candidates: int = 10_000) -> str:
-    """The demo coordinator profile plus enough candidates to make 10,000 in the round."""
+def build_profile(folder: Path, candidates: int = 10_000, criteria: int | None = None) -> str:
+    """The demo coordinator profile plus enough candidates to make 10,000 in the round.
+
+    `criteria` widens every commodity's rubric to that many criteria before the demo's
+    rounds take (and freeze) it: extra criteria are added to the aspects in turn, through
+    the rubric service like an edit in the rubric editor.
+    """
     from ovop_desktop.services.demo import build_demo
     from ovop_desktop.services.demo_candidates import demo_candidates
     from ovop_desktop.services.workspace import Workspace
 
     with Workspace.open(folder) as ws:
+        if criteria is not None:
+            ws.rubrics.install_defaults()
+            for record in ws.rubrics.list():
+                ws.rubrics.save(record.id, widened(record.rubric, criteria))
         result = build_demo(ws)
         current = ws.current_round()
         assert current is not None
@@ -52,6 +65,24 @@ def build_profile(folder: Path, candidates: int = 10_000) -> str:
                                      provinces=34, seed=7, tag=" (B)"))
         ws.candidates.create_many(current.id, extra, "bench")
     return f"profile with {candidates:,} candidates"
+
+
+def widened(rubric: Rubric, criteria: int) -> Rubric:
+    """The rubric with criteria appended to its aspects in turn until it has `criteria`
+    (copies of each aspect's last criterion under the next id: A9, B7, …)."""
+    from dataclasses import replace
+
+    from ovop_desktop.domain.rubric import Text
+
+    aspects = list(rubric.aspects)
+    for i in range(criteria - len(rubric.criteria())):
+        k = i % len(aspects)
+        aspect = aspects[k]
+        last = aspect.criteria[-1]
+        extra = replace(last, id=f"{aspect.id}{len(aspect.criteria) + 1}",
+                        name=Text(f"{last.name.id} (tambahan)", f"{last.name.en} (extra)"))
+        aspects[k] = replace(aspect, criteria=(*aspect.criteria, extra))
+    return replace(rubric, aspects=tuple(aspects))
 
 
 def startup(profile: str, repeat: int) -> tuple[float, float, float]:

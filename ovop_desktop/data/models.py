@@ -321,7 +321,11 @@ class ReceivedSheetRow(Base):
 
 
 class ReceivedScoreRow(Base):
+    """One received level. SQLite stores the table clustered on its key (WITHOUT ROWID,
+    schema v7): the results read 750,000 of these sheet by sheet."""
+
     __tablename__ = "received_score"
+    __table_args__ = {"sqlite_with_rowid": False}
     bundle_id: Mapped[int] = mapped_column(ForeignKey("bundle.id", ondelete="CASCADE"),
                                            primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id", ondelete="CASCADE"),

@@ -66,6 +66,7 @@ _FACT_COLUMNS = (
     CandidateRow.region_code, CandidateRow.kind, CandidateRow.previous_star,
     CandidateRow.previous_year, CandidateRow.workforce, CandidateRow.capacity,
     CandidateRow.markets, CandidateRow.export_history, CandidateRow.documents)
+FACT_FIELDS = tuple(c.key for c in _FACT_COLUMNS)  # the order round_candidates' rows have
 
 
 def round_candidates(s: Session, round_id: int, bundle_ids: list[int]) -> list[Any]:

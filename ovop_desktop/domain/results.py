@@ -19,12 +19,12 @@ every one of its assessors has an estimable offset.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 from itertools import repeat
-from operator import itemgetter, mul
+from operator import attrgetter, itemgetter, mul
 from typing import NamedTuple
 
 from ovop_desktop.domain.rounds import Thresholds
@@ -230,21 +230,25 @@ def compute(candidates: Iterable[CandidateInfo], rubrics: Mapping[str, Rubric], 
     (incomplete) so nobody silently disappears from the list.
 
     Written for 10,000 candidates × 3 assessors × 25 criteria: per-criterion work is done
-    on tuples with built-ins, and nothing is built twice.
+    on tuples with built-ins, each candidate's result is built once (rank and the
+    corrected view are filled in afterwards), and the severity model works on teams.
     """
     plans = {c: _Plan(r) for c, r in rubrics.items()}
     mods: dict[int, dict[str, int]] = defaultdict(dict)
     for (cid, criterion), level in (moderation or {}).items():
         mods[cid][criterion] = level
-    drafts: list[_Draft] = []
-    for info in sorted(candidates, key=lambda c: c.id):
+    teams = _Teams()
+    wide = _Wide(method.spread_flag)
+    out = []
+    for info in sorted(candidates, key=attrgetter("id")):
         plan = plans.get(info.commodity)
-        drafts.append(_draft(info, plan, scores.get(info.id) or {}, method,
-                             mods.get(info.id, {})) if plan else _Draft(info))
-    offsets = severity_offsets({d.info.id: d.own for d in drafts if d.own}, method.min_shared)
-    ranks = _ranks(drafts, method.tie_break)
-    out = tuple(_final(d, ranks.get(d.info.id), offsets, thresholds, plans) for d in drafts)
-    return Results(method, thresholds, out, offsets)
+        out.append(_result(info, plan, scores.get(info.id) or {}, method, mods.get(info.id),
+                           thresholds, teams, wide) if plan else _unscored(info))
+    offsets = teams.offsets(method.min_shared)
+    _rank(out, method.tie_break)
+    if offsets:
+        _correct(out, offsets, thresholds)
+    return Results(method, thresholds, tuple(out), offsets)
 
 
 class _Plan:
@@ -256,18 +260,21 @@ class _Plan:
         self.ids = tuple((c.id, a.id) for a, c in pairs)
         self.criteria = tuple(c.id for _a, c in pairs)
         self.aspects = tuple(a.id for a in rubric.aspects)
-        index = {a.id: i for i, a in enumerate(rubric.aspects)}
-        self.aspect_of = tuple(index[a.id] for a, _c in pairs)
         # one level point of a criterion is worth weight ÷ (3 × criteria in its aspect)
         self.factors = tuple(a.weight / (MAX_LEVEL * len(a.criteria)) for a, _c in pairs)
         # coaching order between equal levels: heavier criterion first, then rubric order
         self.coach_key = tuple((-a.weight / len(a.criteria), i) for i, (a, _c) in
                                enumerate(pairs))
         # rubric.criteria() lists an aspect's criteria together: one slice per aspect
-        self.spans, start = [], 0
+        self.spans: list[tuple[int, int]] = []
+        start = 0
         for aspect in rubric.aspects:
             self.spans.append((start, start + len(aspect.criteria)))
             start += len(aspect.criteria)
+        # every criterion of an aspect weighs the same: one factor per aspect's slice
+        self.aspect_spans = tuple(
+            (lo, hi, a.weight / (MAX_LEVEL * len(a.criteria)))
+            for (lo, hi), a in zip(self.spans, rubric.aspects, strict=True))
         # criterion indices in coaching order; a stable sort by level keeps it among equals
         self.coach_order = sorted(range(len(self.criteria)), key=self.coach_key.__getitem__)
         self._get = itemgetter(*self.criteria) if len(self.criteria) > 1 else None
@@ -283,9 +290,9 @@ class _Plan:
                 return self.row(sheet.as_dict())
             raw = sheet.levels
             if len(raw) == 2 * len(self.criteria) - 1:  # "3,2,1,…": one digit per level
-                digits = raw.encode("ascii", "replace")[::2].translate(_DIGITS)
-                if max(digits) <= 9:  # a non-digit maps to itself (≥ 32): general path
-                    return order(digits)  # type: ignore[arg-type]
+                digits = raw.encode("ascii", "replace")[::2]
+                if digits.isdigit():
+                    return order(digits.translate(_DIGITS))  # type: ignore[arg-type]
             return tuple(map(int, order(raw.split(","))))
         if self._get is not None:
             try:
@@ -303,82 +310,119 @@ class _Plan:
         return itemgetter(*(given.index(k) for k in self.criteria))
 
 
-@dataclass(slots=True)
-class _Draft:
-    """One candidate between aggregation and ranking."""
+class _Wide(dict[tuple[int, ...], bool]):
+    """Whether one criterion's levels spread at least the disagreement threshold, per
+    distinct pattern (27 for three assessors with levels 1–3: each computed once)."""
 
-    info: CandidateInfo
-    assessors: tuple[int, ...] = ()
-    aspects: dict[str, float] = field(default_factory=dict)
-    total: float | None = None
-    complete: bool = False
-    flags: list[Flag] = field(default_factory=lambda: [Flag.INCOMPLETE])
-    coaching: tuple[str, ...] = ()
-    columns: tuple[tuple[int | None, ...], ...] = ()
-    moderated: dict[str, int] = field(default_factory=dict)
-    own: dict[int, float] = field(default_factory=dict)
+    def __init__(self, spread_flag: int) -> None:
+        super().__init__()
+        self.spread_flag = spread_flag
+
+    def __missing__(self, levels: tuple[int, ...]) -> bool:
+        wide = self[levels] = max(levels) - min(levels) >= self.spread_flag
+        return wide
 
 
-def _draft(info: CandidateInfo, plan: _Plan, by_assessor: Mapping[int, Mapping[str, int]],
-           method: Method, mods: dict[str, int]) -> _Draft:
+def _unscored(info: CandidateInfo) -> CandidateResult:
+    """A candidate whose commodity has no rubric in the round."""
+    return CandidateResult(info.id, info.commodity, info.province, (), {}, None, None, None,
+                           (Flag.INCOMPLETE,), (), previous_star=info.previous_star)
+
+
+def _result(info: CandidateInfo, plan: _Plan, by_assessor: Mapping[int, Mapping[str, int]],
+            method: Method, mods: dict[str, int] | None, thresholds: Thresholds,
+            teams: _Teams, wide: _Wide) -> CandidateResult:
     assessors = tuple(sorted(by_assessor))
     rows = [plan.row(by_assessor[a]) for a in assessors]
     n = len(rows)
-    columns = tuple(zip(*rows, strict=True)) if rows else tuple(() for _ in plan.criteria)
-    if rows and not any(None in r for r in rows):
-        means: list[float | None] = [sum(c) / n for c in columns]
-        # few distinct level patterns among the criteria: check those only
-        disagree = n > 1 and any(max(c) - min(c) >= method.spread_flag for c in set(columns))
-    else:
-        means, disagree = [], False
-        for column in columns:
-            given = [v for v in column if v is not None]
-            means.append(sum(given) / len(given) if given else None)
-            disagree = disagree or bool(given and max(given) - min(given) >= method.spread_flag)
+    columns = tuple(zip(*rows, strict=True)) if n else tuple(() for _ in plan.criteria)
+    try:
+        sums = list(map(sum, columns)) if n else None
+    except TypeError:  # a finished sheet that misses a criterion (rare)
+        sums = None
+    if sums is None:
+        return _partial(info, plan, assessors, rows, columns, method, mods, thresholds, teams)
+    # The common case: every sheet has every criterion.
+    values = [s / n for s in sums]  # the mean level per criterion
+    if mods:
+        values = [float(mods[k]) if k in mods else m for k, m in zip(plan.criteria, values,
+                                                                      strict=True)]
+    disagree = n > 1 and any(map(wide.__getitem__, columns))
+    if n > 1:  # the assessors' own totals are summed per team for the severity model
+        teams.add_rows(assessors, rows, plan.factors)
+    aspects = dict(zip(plan.aspects, [round(f * sum(values[lo:hi]), _PRECISION) + 0.0
+                                      for lo, hi, f in plan.aspect_spans], strict=True))
+    order = sorted(plan.coach_order, key=values.__getitem__)[:method.coaching]
+    coaching = tuple([plan.criteria[i] for i in order if values[i] < MAX_LEVEL])
+    total = round(sum(aspects.values()), _PRECISION) + 0.0
+    complete = n >= method.min_assessors
+    star = thresholds.star_for(total) if complete else None
+    return CandidateResult(
+        info.id, info.commodity, info.province, assessors, aspects, total, star, None,
+        _FLAGS[complete, disagree, bool(mods)], coaching, None, None, info.previous_star,
+        None if info.previous_star is None else _change(info.previous_star, star),
+        plan.ids, columns, mods or {})
+
+
+# (complete, disagreement, moderated) → flags
+_FLAGS = {(complete, disagree, moderated): tuple(
+    f for f, on in ((Flag.INCOMPLETE, not complete), (Flag.DISAGREEMENT, disagree),
+                    (Flag.MODERATED, moderated)) if on)
+    for complete in (False, True) for disagree in (False, True) for moderated in (False, True)}
+
+
+def _partial(info: CandidateInfo, plan: _Plan, assessors: tuple[int, ...],
+             rows: list[tuple[int | None, ...]], columns: tuple[tuple[int | None, ...], ...],
+             method: Method, mods: dict[str, int] | None, thresholds: Thresholds,
+             teams: _Teams) -> CandidateResult:
+    """A candidate without sheets yet, or with a sheet that misses a criterion."""
+    means: list[float | None] = []
+    disagree = False
+    for column in columns:
+        given = [v for v in column if v is not None]
+        means.append(sum(given) / len(given) if given else None)
+        disagree = disagree or bool(given and max(given) - min(given) >= method.spread_flag)
+    team = [(a, sum(map(mul, row, plan.factors)))  # type: ignore[arg-type]
+            for a, row in zip(assessors, rows, strict=True) if None not in row]
+    if len(team) > 1:
+        teams.add(*zip(*team, strict=True))  # type: ignore[arg-type]
     values = [float(mods[k]) if k in mods else m for k, m in zip(plan.criteria, means,
                                                                   strict=True)] \
         if mods else means
-    if None in values:
-        scored = any(v is not None for v in values)
-        zeros = [0.0 if v is None else v for v in values]
-        sums = [sum(map(mul, zeros[lo:hi], plan.factors[lo:hi])) for lo, hi in plan.spans]
-        weak = sorted((v, key) for v, key in zip(values, plan.coach_key, strict=True)
-                      if v is not None and v < MAX_LEVEL)
-        coaching = tuple(plan.criteria[key[1]] for _v, key in weak[:method.coaching])
-    else:
-        scored = bool(values)
-        sums = [sum(map(mul, values[lo:hi], plan.factors[lo:hi])) for lo, hi in plan.spans]
-        order = sorted(plan.coach_order, key=values.__getitem__)[:method.coaching]
-        coaching = tuple(plan.criteria[i] for i in order if values[i] < MAX_LEVEL)  # type: ignore[operator]
+    scored = any(v is not None for v in values)
+    zeros = [0.0 if v is None else v for v in values]
+    sums = [f * sum(zeros[lo:hi]) for lo, hi, f in plan.aspect_spans]
+    weak = sorted((v, key) for v, key in zip(values, plan.coach_key, strict=True)
+                  if v is not None and v < MAX_LEVEL)
+    coaching = tuple(plan.criteria[key[1]] for _v, key in weak[:method.coaching])
     aspects = {a: _round(x) for a, x in zip(plan.aspects, sums, strict=True)}
-    complete = n >= method.min_assessors and scored and None not in values
-    flags = [] if complete else [Flag.INCOMPLETE]
-    if disagree:
-        flags.append(Flag.DISAGREEMENT)
-    if mods:
-        flags.append(Flag.MODERATED)
-    own = {a: sum(map(mul, row, plan.factors))  # unrounded: only the severity model reads it
-           for a, row in zip(assessors, rows, strict=True) if None not in row}
-    return _Draft(info, assessors, aspects, _round(sum(aspects.values())) if scored else None,
-                  complete, flags, coaching, columns, mods, own)
-
-
-def _final(d: _Draft, rank: int | None, offsets: Mapping[int, float], thresholds: Thresholds,
-           plans: Mapping[str, _Plan]) -> CandidateResult:
-    star = thresholds.star_for(d.total) if d.complete and d.total is not None else None
-    corrected = corrected_star = None
-    flags = d.flags
-    if d.total is not None and d.assessors and all(a in offsets for a in d.assessors):
-        shift = sum(offsets[a] for a in d.assessors) / len(d.assessors)
-        corrected = _round(min(100.0, max(0.0, d.total - shift)))
-        corrected_star = thresholds.star_for(corrected) if d.complete else None
-        if star is not None and corrected_star != star:
-            flags = [*flags, Flag.SEVERITY]
-    plan = plans.get(d.info.commodity)
+    total = _round(sum(aspects.values())) if scored else None
+    complete = len(rows) >= method.min_assessors and scored and None not in values
+    star = thresholds.star_for(total) if complete and total is not None else None
     return CandidateResult(
-        d.info.id, d.info.commodity, d.info.province, d.assessors, d.aspects, d.total, star,
-        rank, tuple(flags), d.coaching, corrected, corrected_star, d.info.previous_star,
-        _change(d.info.previous_star, star), plan.ids if plan else (), d.columns, d.moderated)
+        info.id, info.commodity, info.province, assessors, aspects, total, star, None,
+        _FLAGS[complete, disagree, bool(mods)], coaching, None, None, info.previous_star,
+        _change(info.previous_star, star), plan.ids, columns, mods or {})
+
+
+def _correct(results: list[CandidateResult], offsets: Mapping[int, float],
+             thresholds: Thresholds) -> None:
+    """The severity-corrected total and star where every assessor's offset is estimable."""
+    shifts: dict[tuple[int, ...], float | None] = {}  # per team: the mean of its offsets
+    for r in results:
+        if r.total is None or not r.assessors:
+            continue
+        shift = shifts.get(r.assessors, False)
+        if shift is False:
+            shift = shifts[r.assessors] = (
+                sum(offsets[a] for a in r.assessors) / len(r.assessors)
+                if all(a in offsets for a in r.assessors) else None)
+        if shift is None:
+            continue
+        r.corrected_total = _round(min(100.0, max(0.0, r.total - shift)))
+        r.corrected_star = thresholds.star_for(r.corrected_total) if r.complete else None
+        if r.star is not None and r.corrected_star != r.star:
+            r.flags = (*r.flags, Flag.SEVERITY)
 
 
 def own_totals(result: CandidateResult, rubric: Rubric) -> dict[int, float]:
@@ -409,44 +453,93 @@ def _round(x: float) -> float:
 
 def severity_offsets(own_totals: Mapping[int, Mapping[int, float]],
                      min_shared: int = 3) -> dict[int, float]:
-    """Assessor id → offset in total points (positive: lenient), for estimable assessors.
+    """Assessor id → offset in total points (positive: lenient), for estimable assessors,
+    from candidate → assessor → that assessor's own total."""
+    teams = _Teams()
+    for totals in own_totals.values():
+        if len(totals) >= 2:
+            teams.add(tuple(totals), tuple(totals.values()))
+    return teams.offsets(min_shared)
+
+
+class _Teams:
+    """Own totals grouped by the team of assessors that scored a candidate.
 
     Alternating means on `total[a, c] = effect[c] + offset[a]`, offsets centred to mean
-    zero within each group of assessors connected through shared candidates.
+    zero within each group of assessors connected through shared candidates. Per team
+    only its size, each member's sum of totals and the sum of the candidates' means
+    enter the update, so a round costs one pass over the teams (panels travel together:
+    a national round has 10,000 candidates but a few dozen teams).
     """
-    shared = [t for t in own_totals.values() if len(t) >= 2]
-    shared_count: Counter[int] = Counter()
-    for totals in shared:
-        shared_count.update(totals.keys())
-    offsets: dict[int, float] = {}
-    for group in _components(shared):
-        eligible = {a for a in group if shared_count[a] >= min_shared}
-        if len(group) < 3 or not eligible:
-            continue
-        # candidates as (assessor list, total list) pairs: plain lists iterate fastest
-        cands = [(list(t), list(t.values())) for t in shared if next(iter(t)) in group]
-        offset = dict.fromkeys(group, 0.0)
-        for _step in range(_ALS_ROUNDS):
-            sums: dict[int, float] = dict.fromkeys(group, 0.0)
-            counts: Counter[int] = Counter()
-            for team, values in cands:
-                residual = [v - offset[a] for a, v in zip(team, values, strict=True)]
-                effect = sum(residual) / len(residual)
-                for a, v in zip(team, values, strict=True):
-                    sums[a] += v - effect
-                counts.update(team)
-            new = {a: sums[a] / counts[a] for a in group}
-            centre = sum(new.values()) / len(new)
-            new = {a: v - centre for a, v in new.items()}
-            moved = max(abs(new[a] - offset[a]) for a in new)
-            offset = new
-            if moved < 1e-7:
-                break
-        offsets.update({a: _round(offset[a]) for a in eligible})
-    return offsets
+
+    def __init__(self) -> None:
+        self._totals: dict[tuple[int, ...], list[Sequence[float]]] = defaultdict(list)
+        self._rows: dict[tuple[tuple[int, ...], tuple[float, ...]],
+                         list[list[tuple[int, ...]]]] = defaultdict(list)
+
+    def add(self, team: tuple[int, ...], totals: Sequence[float]) -> None:
+        """One candidate scored in full by `team` (two assessors or more): their totals."""
+        self._totals[team].append(totals)
+
+    def add_rows(self, team: tuple[int, ...], rows: list[tuple[int, ...]],
+                 factors: tuple[float, ...]) -> None:
+        """The same from the members' full rows of levels and the points per level: the
+        totals are summed per team at the end (Σ_c Σ_k f_k·level = Σ_k f_k·Σ_c level)."""
+        self._rows[team, factors].append(rows)
+
+    def _summed(self) -> dict[tuple[int, ...], tuple[int, list[float]]]:
+        """team → (candidates, each member's sum of own totals)."""
+        out: dict[tuple[int, ...], tuple[int, list[float]]] = {}
+
+        def merge(team: tuple[int, ...], n: int, sums: list[float]) -> None:
+            had = out.get(team)
+            out[team] = (n, sums) if had is None else (
+                had[0] + n, [x + y for x, y in zip(had[1], sums, strict=True)])
+
+        for team, totals in self._totals.items():
+            merge(team, len(totals), [sum(c) for c in zip(*totals, strict=True)])
+        for (team, factors), per_candidate in self._rows.items():
+            members = zip(*per_candidate, strict=True)  # member → its rows
+            merge(team, len(per_candidate),
+                  [sum(map(mul, map(sum, zip(*rows, strict=True)), factors))
+                   for rows in members])
+        return out
+
+    def offsets(self, min_shared: int) -> dict[int, float]:
+        summed = self._summed()
+        shared_count: Counter[int] = Counter()
+        for team, (n, _sums) in summed.items():
+            for a in team:
+                shared_count[a] += n
+        offsets: dict[int, float] = {}
+        for group in _components(summed):
+            eligible = {a for a in group if shared_count[a] >= min_shared}
+            if len(group) < 3 or not eligible:
+                continue
+            # per team: members, candidates, each member's sum, the sum of candidate means
+            teams = [(team, n, sums, sum(sums) / len(team))
+                     for team, (n, sums) in summed.items() if team[0] in group]
+            counts = {a: shared_count[a] for a in group}
+            offset = dict.fromkeys(group, 0.0)
+            for _step in range(_ALS_ROUNDS):
+                sums = dict.fromkeys(group, 0.0)
+                for team, n, member_sums, mean_sum in teams:
+                    # Σ_c (total[a, c] − effect[c]) = member sum − Σ means + n × mean offset
+                    base = n * sum(offset[a] for a in team) / len(team) - mean_sum
+                    for a, member in zip(team, member_sums, strict=True):
+                        sums[a] += member + base
+                new = {a: sums[a] / counts[a] for a in group}
+                centre = sum(new.values()) / len(new)
+                new = {a: v - centre for a, v in new.items()}
+                moved = max(abs(new[a] - offset[a]) for a in new)
+                offset = new
+                if moved < 1e-7:
+                    break
+            offsets.update({a: _round(offset[a]) for a in eligible})
+        return offsets
 
 
-def _components(shared: Iterable[Mapping[int, float]]) -> list[set[int]]:
+def _components(teams: Iterable[tuple[int, ...]]) -> list[set[int]]:
     parent: dict[int, int] = {}
 
     def find(a: int) -> int:
@@ -455,8 +548,8 @@ def _components(shared: Iterable[Mapping[int, float]]) -> list[set[int]]:
             a = parent[a]
         return a
 
-    for totals in shared:
-        first, *rest = sorted(totals)
+    for team in teams:
+        first, *rest = sorted(team)
         for a in rest:
             parent[find(a)] = find(first)
     groups: dict[int, set[int]] = defaultdict(set)
@@ -473,23 +566,22 @@ def rank_key(result: CandidateResult, tie_break: tuple[str, ...]) -> tuple[float
     return (result.total or 0.0, *(result.aspects.get(a, 0.0) for a in tie_break))
 
 
-def _ranks(drafts: list[_Draft], tie_break: tuple[str, ...]) -> dict[int, int]:
+def _rank(results: list[CandidateResult], tie_break: tuple[str, ...]) -> None:
     """Rank within each commodity; equal keys share a rank ("1, 2, 2, 4")."""
-    by_commodity: dict[str, list[tuple[tuple[float, ...], int]]] = defaultdict(list)
-    for d in drafts:
-        if d.complete and d.total is not None:
-            key = (d.total, *(d.aspects.get(a, 0.0) for a in tie_break))
-            by_commodity[d.info.commodity].append((key, d.info.id))
-    ranks: dict[int, int] = {}
+    by_commodity: dict[str, list[tuple[tuple[float, ...], CandidateResult]]] = defaultdict(list)
+    for r in results:  # in id order
+        if r.star is not None:
+            get = r.aspects.get
+            by_commodity[r.commodity].append(
+                ((r.total, *[get(a, 0.0) for a in tie_break]), r))  # type: ignore[list-item]
     for group in by_commodity.values():
-        group.sort(key=lambda item: (tuple(-x for x in item[0]), item[1]))
+        group.sort(key=itemgetter(0), reverse=True)  # stable: equal keys stay in id order
         previous: tuple[float, ...] | None = None
         rank = 0
-        for position, (key, cid) in enumerate(group, start=1):
+        for position, (key, r) in enumerate(group, start=1):
             if key != previous:
                 rank, previous = position, key
-            ranks[cid] = rank
-    return ranks
+            r.rank = rank
 
 
 def overall_order(results: Iterable[CandidateResult],

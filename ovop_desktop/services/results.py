@@ -7,7 +7,7 @@ import gc
 import io
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -248,11 +248,7 @@ class ResultsService:
             moderation = rr.current_moderation(s, round_id)
             assessors = _assessors(s, None)  # a few dozen: all, rather than who is assigned
             head = audit.head(s)
-        names = _RegionNames(self._regions())
-        facts = {r.id: self._facts(r, names) for r in rows}
-        infos = [CandidateInfo(r.id, r.commodity, r.region_code[:2],
-                               r.previous_star if r.kind == "reevaluation" else None)
-                 for r in rows]
+        facts, infos = _facts(rows, _RegionNames(self._regions()))
         results = compute(infos, rubrics, scores, round_.thresholds, method_of(round_),
                           moderation)
         return ResultsReport(round_, results, facts, assessors, rubrics, tuple(bundles), head,
@@ -484,17 +480,21 @@ class ResultsService:
                          "candidate", candidate_id,
                          {"old": old, "new": {"selected": selected, "note": note}})
 
-    # -- helpers --------------------------------------------------------------------------
-
-    @staticmethod
-    def _facts(row: Any, names: _RegionNames) -> CandidateFacts:
-        """From a CandidateRow or a row of its columns."""
-        regency, province = names.of(row.region_code)
-        return CandidateFacts(
-            row.id, row.uid, row.name, row.owner, row.commodity, row.product, row.sentra_name,
-            row.region_code, regency, province, row.kind, row.previous_star,
-            row.previous_year, row.workforce, row.capacity, row.markets, row.export_history,
-            row.documents)
+def _facts(rows: Iterable[Sequence[Any]], names: _RegionNames
+           ) -> tuple[dict[int, CandidateFacts], list[CandidateInfo]]:
+    """Facts and aggregation inputs from rr.round_candidates rows (unpacked by position in
+    rr.FACT_FIELDS order: 10,000 rows read by attribute name would cost 40 ms)."""
+    facts, infos = {}, []
+    of, make = names.of, CandidateFacts._make
+    for (id_, uid, name, owner, commodity, product, sentra, code, kind, previous, year,
+         workforce, capacity, markets, exports, documents) in rows:
+        regency, province = of(code)
+        facts[id_] = make((id_, uid, name, owner, commodity, product, sentra, code, regency,
+                           province, kind, previous, year, workforce, capacity, markets,
+                           exports, documents))
+        infos.append(CandidateInfo(id_, commodity, code[:2],
+                                   previous if kind == "reevaluation" else None))
+    return facts, infos
 
 
 class _RegionNames:

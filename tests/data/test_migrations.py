@@ -43,6 +43,12 @@ def _describe(url: str) -> dict[str, Any]:
                                tuple(f["referred_columns"]), str(f.get("options")))
                               for f in insp.get_foreign_keys(table)),
             }
+        if engine.dialect.name == "sqlite":  # the storage layout is part of the schema there
+            with engine.connect() as conn:
+                for table, sql in conn.execute(text(
+                        "SELECT name, sql FROM sqlite_master WHERE type = 'table'")):
+                    if table in out:
+                        out[table]["without_rowid"] = "WITHOUT ROWID" in sql.upper()
         return out
     finally:
         engine.dispose()
@@ -201,6 +207,48 @@ def test_version_1_profile_gains_the_candidate_tables(tmp_path: Path,
             assert len(uid) == 36  # v3 gave the existing round a stable id
     copies = list(ProfilePaths(tmp_path).backups.iterdir())
     assert [c.name[:len("pre-migration-v1-")] for c in copies] == ["pre-migration-v1-"]
+
+
+def _insert_filled(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
+    """Insert rows giving every other required column a distinct placeholder value."""
+    required = [(r[1], r[2].upper()) for r in conn.execute(f"PRAGMA table_info({table})")
+                if r[3] and r[4] is None and not r[5]]
+    for i, row in enumerate(rows):
+        values = {name: i if "INT" in kind else f"{name}-{i}" for name, kind in required}
+        values.update(row)
+        conn.execute(f"INSERT INTO {table} ({', '.join(values)}) "
+                     f"VALUES ({', '.join('?' * len(values))})", list(values.values()))
+
+
+def test_version_6_scores_survive_the_clustered_layout(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Step 6 → 7 rebuilds received_score WITHOUT ROWID: every score and note comes along."""
+    with monkeypatch.context() as m:
+        _use_ladder(m, migrations.LADDER[:6])
+        with Workspace.open(tmp_path) as ws:
+            ws.rubrics.install_defaults()
+    conn = sqlite3.connect(ProfilePaths(tmp_path).database)
+    rows = [(b, c, f"A{k}", 1 + (b + c + k) % 3, "catatan" if k == 1 else "")
+            for b in (1, 2) for c in range(1, 51) for k in range(1, 23)]
+    with conn:  # the parents the step's copy checks its foreign keys against
+        conn.execute("INSERT INTO round (id, year, name, status, threshold_3, threshold_2, "
+                     "threshold_1, created_at) VALUES (1, 2024, 'R', 'open', 80, 65, 50, '')")
+        _insert_filled(conn, "candidate", [{"id": c, "round_id": 1, "uid": f"u{c}"}
+                                                   for c in range(1, 51)])
+        _insert_filled(conn, "bundle", [{"id": b} for b in (1, 2)])
+        conn.executemany("INSERT INTO received_score VALUES (?, ?, ?, ?, ?)", rows)
+        sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'received_score'"
+                           ).fetchone()[0]
+    conn.close()
+    assert "WITHOUT ROWID" not in sql.upper()
+    with Workspace.open(tmp_path) as ws, ws.store.read() as s:
+        assert s.execute(text("SELECT version FROM schema_version")).scalar() == CURRENT
+        got = s.execute(text("SELECT bundle_id, candidate_id, criterion_id, level, note "
+                             "FROM received_score")).all()
+        sql = s.execute(text("SELECT sql FROM sqlite_master WHERE name = 'received_score'")
+                        ).scalar()
+    assert sorted(map(tuple, got)) == sorted(rows)
+    assert "WITHOUT ROWID" in sql.upper()
 
 
 # -- PostgreSQL: the same ladder ---------------------------------------------------------------

@@ -271,3 +271,42 @@ def test_packed_sheets_from_the_store_give_the_same_results_as_dicts() -> None:
     first = compute([CandidateInfo(1, BATIK)], R, dicts, T)
     assert compute([CandidateInfo(1, BATIK)], R, packed, T) == first
     assert compute([CandidateInfo(1, BATIK)], R, odd, T) == first
+
+
+def _als_per_candidate(totals: dict[int, dict[int, float]]) -> dict[int, float]:
+    """The textbook alternating means, one candidate at a time (the reference the team
+    sums in domain/results must equal); a single connected panel assumed."""
+    offset = {a: 0.0 for t in totals.values() for a in t}
+    for _ in range(2000):
+        sums = dict.fromkeys(offset, 0.0)
+        counts = dict.fromkeys(offset, 0)
+        for t in totals.values():
+            effect = sum(v - offset[a] for a, v in t.items()) / len(t)
+            for a, v in t.items():
+                sums[a] += v - effect
+                counts[a] += 1
+        new = {a: sums[a] / counts[a] for a in offset}
+        centre = sum(new.values()) / len(new)
+        offset = {a: v - centre for a, v in new.items()}
+    return offset
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([(10, 11, 12), (10, 11), (11, 12, 13), (10, 13),
+                                           (12, 13)]),
+                          st.lists(_sheet, min_size=4, max_size=4)),
+                min_size=6, max_size=30))
+def test_severity_offsets_from_team_sums_equal_the_per_candidate_model(panel) -> None:
+    """compute() sums each team's levels before the severity model; the offsets must be
+    those of the model fitted candidate by candidate on the assessors' own totals."""
+    scores = {c: dict(zip(team, sheets, strict=False))
+              for c, (team, sheets) in enumerate(panel, start=1)}
+    infos = [CandidateInfo(c, BATIK) for c in scores]
+    got = compute(infos, R, scores, T, Method(min_shared=1))
+    factors = {"A": 40 / 6, "B": 25 / 3, "C": 35 / 6}
+    totals = {c: {a: sum(level * factors[k[0]] for k, level in sheet.items())
+                  for a, sheet in per.items()} for c, per in scores.items()}
+    assert got.offsets == pytest.approx(severity_offsets(totals, min_shared=1), abs=2e-6)
+    assessors = {a for per in scores.values() for a in per}
+    if len(assessors) >= 3 and got.offsets:
+        assert got.offsets == pytest.approx(_als_per_candidate(totals), abs=1e-4)

@@ -18,6 +18,7 @@ from ovop_desktop.data.migrations import (
     m0004_visits,
     m0005_evidence,
     m0006_results,
+    m0007_score_layout,
 )
 
 Step = Callable[[Connection], None]
@@ -29,5 +30,6 @@ LADDER: tuple[Step, ...] = (
     m0004_visits.upgrade,
     m0005_evidence.upgrade,
     m0006_results.upgrade,
+    m0007_score_layout.upgrade,
 )
 CURRENT_VERSION = len(LADDER)
