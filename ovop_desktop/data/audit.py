@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from ovop_desktop.data.models import AuditRow
@@ -31,19 +31,36 @@ def _fields(row: AuditRow) -> dict[str, Any]:
 
 
 def append(session: Session, actor: str, action: str, object_type: str, object_id: object,
-           details: dict[str, Any] | None = None) -> AuditRow:
-    """Add one entry after the current head (the writer lock makes max(seq) safe)."""
-    head = session.execute(select(AuditRow).order_by(AuditRow.seq.desc()).limit(1)).scalar()
-    row = AuditRow(
-        seq=(head.seq + 1) if head else 1, ts=now_iso(), actor=actor, action=action,
-        object_type=object_type, object_id=str(object_id),
-        details=json.dumps(details or {}, ensure_ascii=False, sort_keys=True),
-        prev_hash=head.entry_hash if head else GENESIS,
-    )
-    row.entry_hash = _entry_hash(row.prev_hash, _fields(row))
-    session.add(row)
-    session.flush()
-    return row
+           details: dict[str, Any] | None = None) -> None:
+    """Add one entry after the current head (the writer lock makes max(seq) safe).
+
+    The head is read once per transaction and then carried along: an import files a
+    thousand bundles, each with its entry, in a few transactions.
+    """
+    seq, prev = _head(session)
+    row = {"seq": seq + 1, "ts": now_iso(), "actor": actor, "action": action,
+           "object_type": object_type, "object_id": str(object_id),
+           "details": json.dumps(details or {}, ensure_ascii=False, sort_keys=True),
+           "prev_hash": prev}
+    row["entry_hash"] = _entry_hash(prev, {k: row[k] for k in _FIELDS})
+    session.execute(_INSERT, row)
+    session.info[_HEAD] = (session.get_transaction(), seq + 1, row["entry_hash"])
+
+
+_INSERT = insert(AuditRow.__table__)  # Core, parameters apart: compiled once, not per entry
+_HEAD = "ovop.audit_head"
+_FIELDS = ("seq", "ts", "actor", "action", "object_type", "object_id", "details")
+
+
+def _head(session: Session) -> tuple[int, str]:
+    """(seq, hash) of the newest entry, from this transaction's last append if any."""
+    cached = session.info.get(_HEAD)
+    if cached is not None and cached[0] is session.get_transaction() \
+            and not session.in_nested_transaction():
+        return cached[1], cached[2]
+    found = session.execute(select(AuditRow.seq, AuditRow.entry_hash)
+                            .order_by(AuditRow.seq.desc()).limit(1)).first()
+    return (found[0], found[1]) if found else (0, GENESIS)
 
 
 @dataclass(frozen=True)

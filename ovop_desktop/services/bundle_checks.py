@@ -71,15 +71,19 @@ def _resolve(uids: dict[str, int], sheets: list[Any], criteria: dict[str, frozen
                 or not isinstance(note, str):
             raise _Reject(_("malformed scores: commodity, status, scores or note"))
         seen.add(uid)
-        scores, given = [], set()
+        scores = []
+        # Exact types: JSON gives exactly dict, str and int (and True is not a level).
         for item in items:
-            criterion = item.get("criterion") if isinstance(item, dict) else None
-            level, text = (item.get("level"), item.get("note", "")) if criterion else (None, "")
-            if not isinstance(criterion, str) or criterion not in allowed or criterion in given \
-                    or type(level) is not int or not 1 <= level <= 3 or not isinstance(text, str):
-                raise _Reject(_("malformed scores: criterion, level or note"))
-            given.add(criterion)
-            scores.append((criterion, level, text[:2000]))
+            if type(item) is dict:
+                criterion, level, text = item.get("criterion"), item.get("level"), \
+                    item.get("note", "")
+                if type(criterion) is str and type(level) is int and type(text) is str \
+                        and criterion in allowed and 1 <= level <= 3:
+                    scores.append((criterion, level, text[:2000]))
+                    continue
+            raise _Reject(_("malformed scores: criterion, level or note"))
+        if len({c for c, _level, _text in scores}) != len(scores):
+            raise _Reject(_("malformed scores: criterion, level or note"))  # one repeated
         _check_photos(sheet.get("photos", []), allowed, members)
         rows.append((uids[uid], status, note[:2000], scores, _visited_on(sheet)))
     return rows

@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import os
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,8 @@ class BundleService:
         self._actor = actor
         self._assessors = assessors
         self._evidence = evidence_dir
-        self._unsynced: list[Path] = []
+        self._unsynced: list[Path | Future[None]] = []  # kept copies not yet durable
+        self._fsyncs: ThreadPoolExecutor | None = None  # during import_files
         self._before_import = before_import  # the store's backup (Workspace injects it)
         self._backup_due = False
 
@@ -92,6 +94,17 @@ class BundleService:
         group in progress, and running the import again is safe.
         """
         files = expand_paths(paths)
+        # The kept copies' fsyncs wait on the disk while the next bundles are verified.
+        with ThreadPoolExecutor(4, thread_name_prefix="ovop-fsync") as self._fsyncs:
+            try:
+                return self._import_groups(files, dry_run, progress, should_stop)
+            finally:
+                self._fsyncs = None
+                self._unsynced.clear()  # left only by a group that did not commit
+
+    def _import_groups(self, files: list[Path], dry_run: bool,
+                       progress: Callable[[int, int], None] | None,
+                       should_stop: Callable[[], bool] | None) -> list[ImportOutcome]:
         outcomes: list[ImportOutcome] = []
         cache = _RunCache()
         self._backup_due = not dry_run
@@ -266,14 +279,16 @@ class BundleService:
     def _keep(self, data: bytes) -> str:
         """Keep the raw file as evidence, content-addressed (idempotent on re-import).
 
-        Written now, made durable in `_sync_evidence` just before the transaction that
-        refers to it commits: one directory fsync per group instead of one per file.
+        Written now, made durable by `_sync_evidence` before the transaction that refers
+        to it commits (the file's fsync starts at once on a worker during an import run;
+        one directory fsync per group instead of one per file).
         """
         digest = hashlib.sha256(data).hexdigest()
         target = self._evidence / f"{digest}.zip"
         # A copy left by an attempt that did not commit may never have been fsynced (and
-        # a power cut can leave it short): rewrite a short one, fsync it in any case.
-        if not target.exists() or target.stat().st_size != len(data):
+        # a power cut can leave it short, or full length with zeros): rewrite one whose
+        # bytes are not the bundle's, fsync it in any case.
+        if not _holds(target, digest):
             tmp = target.with_suffix(".part")
             try:
                 self._evidence.mkdir(parents=True, exist_ok=True)
@@ -284,20 +299,26 @@ class BundleService:
                 with contextlib.suppress(OSError):
                     tmp.unlink()
                 raise _not_kept(self._evidence, exc) from None
-        self._unsynced.append(target)
+        self._unsynced.append(self._fsyncs.submit(_fsync_file, target)
+                              if self._fsyncs is not None else target)
         return digest
 
     def _sync_evidence(self) -> None:
         if not self._unsynced:
             return
+        pending, self._unsynced = self._unsynced, []
+        failure: OSError | None = None
+        for item in pending:  # wait for every one, even after a failure
+            try:
+                item.result() if isinstance(item, Future) else _fsync_file(item)
+            except OSError as exc:
+                failure = failure or exc
         try:
-            for path in self._unsynced:
-                with open(path, "rb") as fh:
-                    os.fsync(fh.fileno())
+            if failure is not None:
+                raise failure
             fsync_dir(self._evidence)
         except OSError as exc:  # the transaction that refers to them rolls back
             raise _not_kept(self._evidence, exc) from None
-        self._unsynced.clear()
 
     def decide(self, bundle_id: int, accept: bool, reason: str) -> Outcome:
         """The coordinator's decision on a held bundle (after checking with the assessor)."""
@@ -319,6 +340,19 @@ class BundleService:
     def list(self) -> list[BundleRow]:
         with self._store.read() as s:
             return list(s.execute(select(BundleRow).order_by(BundleRow.id)).scalars())
+
+
+def _holds(path: Path, digest: str) -> bool:
+    """Whether the file exists and its bytes hash to `digest`."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    except OSError:
+        return False
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
 
 
 def _not_kept(folder: Path, exc: OSError) -> UserFacingError:

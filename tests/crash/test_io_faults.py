@@ -327,17 +327,20 @@ def test_bundle_import_on_a_full_database(templates: Templates, tmp_path: Path) 
     assert failures >= 2
 
 
-def test_a_short_kept_copy_left_by_a_power_cut_is_rewritten(templates: Templates,
-                                                           tmp_path: Path) -> None:
+@pytest.mark.parametrize("damage", ["short", "zeroed"])
+def test_a_damaged_kept_copy_left_by_a_power_cut_is_rewritten(templates: Templates,
+                                                             tmp_path: Path, damage: str) -> None:
     """kill -9 cannot leave one, a power cut can: a kept copy renamed before its bytes reached
-    the disk, by an import that never committed. The next import rewrites it and fsyncs even
-    a complete leftover before the rows that refer to it commit."""
-    where = _import_fresh(templates)(tmp_path / "short")
+    the disk, by an import that never committed — short, or of full length but zeros (the
+    size reached the disk, the data did not). The next import rewrites it and fsyncs even a
+    complete leftover before the rows that refer to it commit."""
+    where = _import_fresh(templates)(tmp_path / damage)
     kept = where / "coordinator" / "bundles"
     kept.mkdir(exist_ok=True)
     first, second = sorted(templates.inbox.glob("*.zip"))
-    short = kept / f"{sha256(first.read_bytes())}.zip"
-    short.write_bytes(first.read_bytes()[:1000])
+    broken = kept / f"{sha256(first.read_bytes())}.zip"
+    size = len(first.read_bytes())
+    broken.write_bytes(first.read_bytes()[:1000] if damage == "short" else bytes(size))
     whole = kept / f"{sha256(second.read_bytes())}.zip"
     whole.write_bytes(second.read_bytes())
     faults = Faults([kept])  # counts, fails nothing
