@@ -486,12 +486,18 @@ class ExportScenario(Scenario):
         return out
 
     def finish(self, where: Path) -> None:
-        from ovop_desktop.services.bundle_export import export_bundle, last_export_seq
+        from ovop_desktop.services.bundle_export import (
+            export_bundle,
+            last_export_seq,
+            settle_interrupted,
+        )
 
         with Workspace.open(where / "assessor") as ws:
             key = identity.unlock(ws.paths.keys, ASSESSOR_PASS)
             me = identity.load_public(ws.paths.keys)
             assert me is not None
+            # As the export dialog does before it proposes a number and a file name.
+            settle_interrupted(ws.store, ws.profile.actor(), me)
             while (seq := last_export_seq(ws.store) + 1) <= self.target:
                 export_bundle(ws.store, ws.scoring, ws.profile.actor(),
                               where / "usb" / BUNDLE_NAME.format(seq=seq), key, me)
@@ -502,6 +508,10 @@ class ExportScenario(Scenario):
             out.problems += db_problems(ws)
         rows, _audited = self._recorded(where)
         self._files(where, rows, out)
+        from ovop_desktop.services.bundle_export import PENDING_EXPORT
+
+        if (where / "assessor" / PENDING_EXPORT).exists():
+            out.problems.append("the interrupted export's note was not settled")
         carried, prev = [], None
         for seq, manifest, name in rows:
             verified = self._open_bundle(where, (where / "usb" / name).read_bytes())

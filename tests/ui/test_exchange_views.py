@@ -452,3 +452,44 @@ def test_event_loop_stays_responsive_while_200_bundles_import(
     assert worst < 100, f"the event loop was blocked for {worst:.0f} ms"
     view.resize(1080, 760)
     assert view.grab().save(str(shots / "bundles-report.png"))
+
+
+def test_export_dialog_says_an_interrupted_export_was_recorded(
+        qtbot, ctx: AppContext, assessor_ctx: AppContext, tmp_path: Path, shots: Path,
+        monkeypatch: pytest.MonkeyPatch, english: None) -> None:
+    """Killed between the bundle reaching the stick and the commit: the next dialog records
+    that bundle, proposes the next number and tells the assessor to hand that file in."""
+    import contextlib
+
+    from ovop_desktop.services import bundle_export as export_module
+
+    pair = exchange_by_services(ctx, assessor_ctx, tmp_path)
+    orphan = tmp_path / "usb" / "nilai-0001.zip"  # the name export_bundles gives
+
+    class Killed(BaseException):
+        pass
+
+    def die(*_a: object, **_k: object) -> None:
+        raise Killed
+
+    with monkeypatch.context() as m:  # the state a kill leaves: no cleanup of ours runs
+        m.setattr(export_module, "_unrecorded_removed", contextlib.contextmanager(
+            lambda _out: (yield [])))
+        m.setattr(export_module.audit, "append", die)
+        with pytest.raises(Killed):
+            export_bundles(assessor_ctx, pair, orphan.parent, 1)
+    assert orphan.exists()
+
+    page = IdentityView(assessor_ctx)
+    qtbot.addWidget(page)
+    panel = page.exchange
+    assert panel is not None
+    panel.export_button.click()
+    preview = panel.dialog
+    assert isinstance(preview, BundleExportDialog)
+    assert preview.findChild(QLabel, "previewSeq").text() == "2"
+    hints = " ".join(label.text() for label in preview.findChildren(QLabel, "hint"))
+    assert "bundle 1" in hints and str(orphan) in hints
+    assert "-2.zip" in preview.destination.text()
+    grab(qtbot, preview, shots / "bundle-export-recovered.png")
+    preview.reject()

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from ovop_desktop.i18n import _
-from ovop_desktop.services.bundle_export import last_export_seq
+from ovop_desktop.services import identity
+from ovop_desktop.services.bundle_export import Recovered, last_export_seq, settle_interrupted
 from ovop_desktop.services.scoring import FINISHED
 from ovop_desktop.ui.context import AppContext
 
@@ -34,18 +35,22 @@ class BundlePreview:
     sheets: int
     finished: int
     scores: int
+    recovered: Recovered | None = None  # a bundle an interrupted export had left
 
 
 def bundle_preview(ctx: AppContext) -> BundlePreview | None:
-    """What the next bundle will carry: the snapshot of the current round (a quick read)."""
+    """What the next bundle will carry: the snapshot of the current round (a quick read),
+    after settling an export a crash interrupted (its number may be taken)."""
     ws = ctx.workspace
     current = ws.current_round()
     if current is None:
         return None
+    me = identity.load_public(ws.paths.keys)
+    recovered = settle_interrupted(ws.store, ws.profile.actor(), me) if me else None
     sheets = ws.scoring.snapshot(current.id)
     return BundlePreview(current.name, last_export_seq(ws.store) + 1, len(sheets),
                          sum(s.status == FINISHED for s in sheets),
-                         sum(len(s.scores) for s in sheets))
+                         sum(len(s.scores) for s in sheets), recovered)
 
 
 def default_bundle_name(name: str, seq: int) -> str:
@@ -74,6 +79,14 @@ class BundleExportDialog(QDialog):
             objectName="previewSheets"))
         form.addRow(_("Scores:"), QLabel(str(preview.scores), objectName="previewScores"))
         form.addRow(_("Bundle number:"), QLabel(str(preview.seq), objectName="previewSeq"))
+        if preview.recovered is not None:
+            recovered = QLabel(_(
+                "An export interrupted earlier (the laptop was switched off or the program "
+                "closed) had finished writing bundle {seq} to {path}. It is now on record as "
+                "sent: hand that file to the coordinator too.").format(
+                seq=preview.recovered.seq, path=preview.recovered.path), objectName="hint")
+            recovered.setWordWrap(True)
+            form.addRow("", recovered)
         if preview.sheets == 0:
             empty = QLabel(_("Nothing is scored yet. An empty bundle still tells the "
                              "coordinator that this laptop is set up."), objectName="hint")
