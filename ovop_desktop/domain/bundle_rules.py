@@ -14,6 +14,10 @@ from enum import StrEnum
 
 from ovop_desktop.i18n import N_, _
 
+# A bundle number is stored in an INTEGER column, 32 bits on PostgreSQL: two billion
+# bundles from one laptop is no real history, only a way to make the store fail.
+MAX_SEQ = 2**31 - 1
+
 
 class Outcome(StrEnum):
     ACCEPTED = "accepted"

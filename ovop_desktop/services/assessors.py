@@ -14,6 +14,7 @@ from ovop_desktop.data.conflicts import conflict_in
 from ovop_desktop.data.db import Store
 from ovop_desktop.data.models import AssessorRow, AssignmentRow, CandidateRow
 from ovop_desktop.data.schema import now_iso
+from ovop_desktop.domain.bundle_rules import MAX_SEQ
 from ovop_desktop.domain.commodities import Commodity
 from ovop_desktop.domain.regions import RegionRegistry
 from ovop_desktop.errors import NotFoundError, UserFacingError, ValidationError
@@ -137,6 +138,8 @@ class AssessorService:
         """Bundles numbered above `through_seq` from this key are held from now on."""
         if through_seq < 0:
             raise ValidationError(_("The last trusted bundle number cannot be negative."))
+        if through_seq > MAX_SEQ:
+            raise ValidationError(_("No bundle has a number that high."))
         with self._store.write() as s:
             row = require_assessor(s, assessor_id)
             row.revoked_through_seq, row.revoked_at = through_seq, now_iso()

@@ -11,6 +11,7 @@ import re
 from datetime import date
 from typing import Any
 
+from ovop_desktop.domain.bundle_rules import MAX_SEQ
 from ovop_desktop.domain.strict_json import JsonError, loads_strict
 from ovop_desktop.i18n import _
 from ovop_desktop.services.scoring import FINISHED, IN_PROGRESS
@@ -27,7 +28,7 @@ class _Reject(Exception):
 
 def _manifest_fields(m: dict[str, Any]) -> tuple[int, str | None, str, dict[str, str]]:
     seq, prev, round_uid, rubrics = m.get("seq"), m.get("prev"), m.get("round"), m.get("rubrics")
-    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+    if not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq <= MAX_SEQ:
         raise _Reject(_("malformed manifest: seq"))
     if prev is not None and not (isinstance(prev, str) and len(prev) == 64):
         raise _Reject(_("malformed manifest: prev"))

@@ -29,7 +29,7 @@ from ovop_desktop.data.models import (
     RoundRow,
 )
 from ovop_desktop.data.schema import now_iso
-from ovop_desktop.domain.bundle_rules import Known, Outcome, classify
+from ovop_desktop.domain.bundle_rules import MAX_SEQ, Known, Outcome, classify
 from ovop_desktop.domain.rubric import parse_rubric
 from ovop_desktop.errors import NotFoundError, UserFacingError
 from ovop_desktop.i18n import _
@@ -173,9 +173,10 @@ class BundleService:
         try:
             return self._file(s, path, data, verified, assessor, dry_run, cache)
         except _Reject as exc:
-            seq = verified.manifest.get("seq")
+            seq = verified.manifest.get("seq")  # kept with the rejection when it can be
             return self._record_rejection(s, path, data, assessor.name,
-                                          seq if isinstance(seq, int) else None, exc.reason,
+                                          seq if type(seq) is int and 1 <= seq <= MAX_SEQ
+                                          else None, exc.reason,
                                           dry_run, assessor.id, verified.key_id)
 
     def _file(self, s, path: Path, data: bytes, verified, assessor, dry_run: bool,  # type: ignore[no-untyped-def]

@@ -172,6 +172,19 @@ def test_another_round_and_another_rubric_are_rejected(ex: Exchange) -> None:
 
 
 @pytest.mark.both_stores
+def test_a_bundle_number_beyond_the_stores_integers_is_rejected_not_a_crash(
+        ex: Exchange) -> None:
+    """2**31 is within JSON's safe integers but not PostgreSQL's INTEGER: refused as
+    malformed on both engines, the rejection filed, nothing else."""
+    status, reason = _import(ex, _forge(ex, _assessor_key(ex), seq=2**31))
+    assert status is Outcome.REJECTED and "seq" in reason
+    assert _state(ex) == [("rejected", None, 0)]
+    with pytest.raises(UserFacingError):
+        ex.coordinator.assessors.revoke(ex.assessor_id, 2**31)
+    ex.coordinator.assessors.revoke(ex.assessor_id, 2**31 - 1)  # the largest is fine
+
+
+@pytest.mark.both_stores
 def test_equivocation_two_bundles_with_one_seq_are_held(ex: Exchange) -> None:
     one, _ = ex.bundle()
     _import(ex, one)
