@@ -191,6 +191,27 @@ def set_check(session: Session, candidate_id: int, check: DocumentCheck) -> Docu
     return previous
 
 
+def set_checks(session: Session, checks: list[tuple[int, DocumentCheck]]) -> None:
+    """Store many checks with one read of the rows they replace and one flush (a national
+    screening session marks 25,000 documents)."""
+    ids = sorted({cid for cid, _check in checks})
+    rows: dict[tuple[int, str], ScreeningCheckRow] = {}
+    for start in range(0, len(ids), 500):  # well under every engine's parameter limit
+        for row in session.execute(select(ScreeningCheckRow).where(
+                ScreeningCheckRow.candidate_id.in_(ids[start:start + 500]))).scalars():
+            rows[(row.candidate_id, row.document)] = row
+    for candidate_id, check in checks:
+        key = (candidate_id, check.document.value)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = ScreeningCheckRow(candidate_id=candidate_id,
+                                                document=check.document.value)
+            session.add(row)
+        row.status, row.note, row.actor, row.ts = (check.status.value, check.note,
+                                                   check.checked_by, check.checked_at)
+    session.flush()
+
+
 def add_import_batch(session: Session, round_id: int, file_name: str, sha256: str, actor: str,
                      counts: tuple[int, int, int]) -> int:
     row = ImportBatchRow(round_id=round_id, file_name=file_name[:300], sha256=sha256,

@@ -89,7 +89,10 @@ def plan(candidates: list[PlanCandidate], assessors: list[PlanAssessor],
     """Fill every team up to `per_candidate`, keeping assignments already made."""
     result = Plan(loads={a.id: 0 for a in assessors})
     by_id = {a.id: a for a in assessors}
+    # where each assessor already goes: kab/kota codes, and their provinces' codes (looked
+    # up 30,000 × 60 times in a national round: a set, not a scan of the kab/kota)
     regencies: dict[int, set[str]] = defaultdict(set)
+    provinces: dict[int, set[str]] = defaultdict(set)
     for team in (existing or {}).values():
         for aid in team:
             result.loads[aid] = result.loads.get(aid, 0) + 1
@@ -98,15 +101,17 @@ def plan(candidates: list[PlanCandidate], assessors: list[PlanAssessor],
         team = [a for a in (existing or {}).get(c.id, []) if a in by_id]
         for aid in team:
             regencies[aid].add(c.region_code)
+            provinces[aid].add(c.province)
         eligible = [a for a in assessors
                     if a.id not in team and conflict_reason(a, c, declared) is None]
         while len(team) < per_candidate and eligible:
-            best = max(eligible, key=lambda a: (_score(a, c, team, by_id, result, regencies),
-                                                -a.id))
+            best = max(eligible, key=lambda a: (_score(a, c, team, by_id, result, regencies,
+                                                       provinces), -a.id))
             eligible.remove(best)
             team.append(best.id)
             result.loads[best.id] = result.loads.get(best.id, 0) + 1
             regencies[best.id].add(c.region_code)
+            provinces[best.id].add(c.province)
         result.teams[c.id] = team
         if len(team) < minimum:
             conflicted = sum(conflict_reason(a, c, declared) is not None for a in assessors)
@@ -116,7 +121,7 @@ def plan(candidates: list[PlanCandidate], assessors: list[PlanAssessor],
 
 
 def _score(a: PlanAssessor, c: PlanCandidate, team: list[int], by_id: dict[int, PlanAssessor],
-           plan_: Plan, regencies: dict[int, set[str]]) -> int:
+           plan_: Plan, regencies: dict[int, set[str]], provinces: dict[int, set[str]]) -> int:
     score = 0
     if c.commodity in a.commodities:
         has_expert = any(c.commodity in by_id[t].commodities for t in team)
@@ -128,6 +133,6 @@ def _score(a: PlanAssessor, c: PlanCandidate, team: list[int], by_id: dict[int, 
     score -= PER_LOAD * plan_.loads.get(a.id, 0)
     if c.region_code in regencies[a.id]:
         score += SAME_REGENCY
-    elif any(r[:2] == c.province for r in regencies[a.id]):
+    elif c.province in provinces[a.id]:
         score += SAME_PROVINCE
     return score

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from ovop_desktop.data import audit, candidate_repo
 from ovop_desktop.data.conflicts import conflict_in, plan_assessor
@@ -111,8 +111,10 @@ class PlanningService:
             result = plan(eligible, assessors, declared, existing, per_candidate, minimum)
             new = [(cid, aid) for cid, team in result.teams.items() for aid in team
                    if aid not in existing.get(cid, [])]
-            s.add_all(AssignmentRow(round_id=round_id, assessor_id=aid, candidate_id=cid)
-                      for cid, aid in new)
+            if new:  # one executemany: a national round adds 30,000 rows
+                s.execute(insert(AssignmentRow.__table__), [
+                    {"round_id": round_id, "assessor_id": aid, "candidate_id": cid}
+                    for cid, aid in new])
             audit.append(s, self._actor(), "assignment.auto", "round", round_id,
                          {"added": len(new), "short": len(result.short),
                           "per_candidate": per_candidate})

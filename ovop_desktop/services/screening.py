@@ -79,13 +79,13 @@ class ScreeningService:
 
     def set_checks_many(self, items: Iterable[tuple[int, Document, DocStatus, str]]) -> int:
         """Record many checks in one transaction (demo data, a whole screening session)."""
-        actor, stamp, count = self._actor(), now_iso(), 0
+        actor, stamp = self._actor(), now_iso()
+        checks = [(candidate_id, DocumentCheck(document, status, note, actor, stamp))
+                  for candidate_id, document, status, note in items]
         with self._store.write() as s:
-            for candidate_id, document, status, note in items:
-                repo.set_check(s, candidate_id, DocumentCheck(document, status, note, actor, stamp))
-                count += 1
-            audit.append(s, actor, "screening.check_many", "round", 0, {"count": count})
-        return count
+            repo.set_checks(s, checks)
+            audit.append(s, actor, "screening.check_many", "round", 0, {"count": len(checks)})
+        return len(checks)
 
     def result(self, candidate_id: int) -> ScreeningResult:
         with self._store.read() as s:

@@ -57,6 +57,22 @@ def test_missing_or_invalid_fails_with_reasons(workspace: Workspace, round_id: i
     assert workspace.screening.checks(cid)[Document.HALAL].checked_by == "Petugas Seleksi"
 
 
+def test_a_screening_session_in_bulk_replaces_earlier_checks_and_adds_new_ones(
+        workspace: Workspace, round_id: int) -> None:
+    food = workspace.candidates.create(round_id, FOOD).id
+    batik = workspace.candidates.create(round_id, BATIK).id
+    workspace.screening.set_check(food, Document.HALAL, DocStatus.MISSING)
+    session = [(food, doc, DocStatus.PRESENT, "")
+               for doc in DEFAULT_REQUIREMENTS[Commodity.MAKANAN_MINUMAN]]
+    session += [(batik, Document.NIB, DocStatus.INVALID, "bukan NIB"),
+                (batik, Document.NIB, DocStatus.PRESENT, "")]  # corrected: the last one counts
+    assert workspace.screening.set_checks_many(session) == len(session)
+    assert workspace.screening.result(food).decision is Decision.PASSED
+    assert workspace.screening.checks(food)[Document.HALAL].status is DocStatus.PRESENT
+    assert workspace.screening.checks(batik)[Document.NIB].status is DocStatus.PRESENT
+    assert set(workspace.screening.checks(batik)) == {Document.NIB}
+
+
 def test_coordinator_edits_the_checklist(workspace: Workspace, round_id: int) -> None:
     cid = workspace.candidates.create(round_id, BATIK).id
     workspace.screening.set_check(cid, Document.SK_SENTRA, DocStatus.PRESENT)
