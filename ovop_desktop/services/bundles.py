@@ -113,6 +113,8 @@ class BundleService:
             if not dry_run:  # another coordinator may have filed bundles since the last group
                 cache = _RunCache()
             with self._session(dry_run) as s:
+                if start == 0 and not dry_run:
+                    self._sweep_partial_copies()
                 for path in files[start:start + BATCH]:
                     if should_stop and should_stop():
                         stop = True
@@ -303,6 +305,13 @@ class BundleService:
         self._unsynced.append(self._fsyncs.submit(_fsync_file, target)
                               if self._fsyncs is not None else target)
         return digest
+
+    def _sweep_partial_copies(self) -> None:
+        """Remove kept copies a killed import left half written (`<sha256>.part`). Called
+        under the writer lock, so no other import of this store is writing one now."""
+        with contextlib.suppress(OSError):
+            for leftover in self._evidence.glob("*.part"):
+                leftover.unlink()
 
     def _sync_evidence(self) -> None:
         if not self._unsynced:

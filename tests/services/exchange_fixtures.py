@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,3 +87,19 @@ def make_exchange(tmp: Path, db_url: str | None = None) -> Exchange:
     ex = Exchange(coordinator, assessor, folder)
     ex.enrol()
     return ex
+
+
+@contextlib.contextmanager
+def packaged(tmp: Path, candidates: int = 3, db_url: str | None = None) -> Iterator[Exchange]:
+    """make_exchange with the round's first `candidates` assigned and their package received
+    by the assessor; both profiles are closed afterwards."""
+    exchange = make_exchange(tmp, db_url=db_url)
+    try:
+        round_ = exchange.coordinator.current_round()
+        assert round_ is not None
+        ids = [c.id for c in exchange.coordinator.candidates.summaries(round_.id)[:candidates]]
+        exchange.receive(exchange.package(ids))
+        yield exchange
+    finally:
+        exchange.coordinator.close()
+        exchange.assessor.close()

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from exchange_fixtures import FAST_KDF, Exchange, make_exchange  # noqa: E402
+from exchange_fixtures import FAST_KDF, Exchange, packaged  # noqa: E402
 
 from ovop_desktop.data import migrations, opening, schema  # noqa: E402
 from ovop_desktop.data.migrations import CURRENT_VERSION  # noqa: E402
@@ -202,16 +202,8 @@ def test_write_copy_refuses_an_existing_file_unless_forced(demo_workspace: Works
 @pytest.fixture
 def ex(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Exchange]:
     monkeypatch.setattr(identity, "KDF_PARAMS", FAST_KDF)
-    exchange = make_exchange(tmp_path)
-    round_ = exchange.coordinator.current_round()
-    assert round_ is not None
-    ids = [c.id for c in exchange.coordinator.candidates.summaries(round_.id)[:3]]
-    exchange.receive(exchange.package(ids))
-    try:
+    with packaged(tmp_path) as exchange:
         yield exchange
-    finally:
-        exchange.coordinator.close()
-        exchange.assessor.close()
 
 
 def test_an_import_run_makes_exactly_one_backup_of_the_store_before_it(ex: Exchange) -> None:

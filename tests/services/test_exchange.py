@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from exchange_fixtures import ASSESSOR_PASS, FAST_KDF, Exchange, make_exchange  # noqa: E402
+from exchange_fixtures import ASSESSOR_PASS, FAST_KDF, Exchange, packaged  # noqa: E402
 
 from ovop_desktop.domain.bundle_rules import Outcome  # noqa: E402
 from ovop_desktop.errors import UserFacingError  # noqa: E402
@@ -32,16 +32,8 @@ from ovop_desktop.services.signing import key_id  # noqa: E402
 def ex(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
        store_url: str | None) -> Iterator[Exchange]:
     monkeypatch.setattr(identity, "KDF_PARAMS", FAST_KDF)
-    exchange = make_exchange(tmp_path, db_url=store_url)
-    round_ = exchange.coordinator.current_round()
-    assert round_ is not None
-    ids = [c.id for c in exchange.coordinator.candidates.summaries(round_.id)[:3]]
-    exchange.receive(exchange.package(ids))
-    try:
+    with packaged(tmp_path, db_url=store_url) as exchange:
         yield exchange
-    finally:
-        exchange.coordinator.close()
-        exchange.assessor.close()
 
 
 def _query(ex: Exchange, sql: str, **params: object) -> list[tuple]:
@@ -169,6 +161,16 @@ def test_another_round_and_another_rubric_are_rejected(ex: Exchange) -> None:
     assert _import(ex, _forge(ex, key, round="00000000-0000-0000-0000-000000000000"))[0] \
         is Outcome.REJECTED
     assert _import(ex, _forge(ex, key, rubrics={"kain_batik": "0" * 64}))[0] is Outcome.REJECTED
+
+
+def test_half_written_kept_copies_of_a_killed_import_are_swept(ex: Exchange) -> None:
+    kept = ex.coordinator.paths.bundles
+    kept.mkdir(exist_ok=True)
+    leftover = kept / f"{'ab' * 32}.part"
+    leftover.write_bytes(b"PK\x03\x04 half")
+    path, _ = ex.bundle()
+    assert _import(ex, path)[0] is Outcome.ACCEPTED
+    assert not leftover.exists() and [p.suffix for p in kept.iterdir()] == [".zip"]
 
 
 @pytest.mark.both_stores

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from exchange_fixtures import ASSESSOR_PASS, FAST_KDF, Exchange, make_exchange  # noqa: E402
+from exchange_fixtures import ASSESSOR_PASS, FAST_KDF, Exchange, packaged  # noqa: E402
 
 from ovop_desktop.domain.bundle_rules import Outcome  # noqa: E402
 from ovop_desktop.errors import UserFacingError  # noqa: E402
@@ -30,17 +30,9 @@ class Killed(BaseException):
 @pytest.fixture
 def ex(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Exchange]:
     monkeypatch.setattr(identity, "KDF_PARAMS", FAST_KDF)
-    exchange = make_exchange(tmp_path)
-    round_ = exchange.coordinator.current_round()
-    assert round_ is not None
-    ids = [c.id for c in exchange.coordinator.candidates.summaries(round_.id)[:2]]
-    exchange.receive(exchange.package(ids))
-    exchange.assessor.scoring.set_score(exchange.local_candidates()[0], "A1", 3)
-    try:
+    with packaged(tmp_path, candidates=2) as exchange:
+        exchange.assessor.scoring.set_score(exchange.local_candidates()[0], "A1", 3)
         yield exchange
-    finally:
-        exchange.coordinator.close()
-        exchange.assessor.close()
 
 
 def _killed_export(ex: Exchange, out: Path, monkeypatch: pytest.MonkeyPatch,

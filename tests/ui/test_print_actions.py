@@ -276,7 +276,7 @@ def test_recommendation_list_for_the_shown_commodity(qtbot, sctx: AppContext, er
 
 def test_go_global_list_prints_the_shortlist(qtbot, sctx: AppContext, errors) -> None:
     pytest.importorskip("ovop_desktop.services.printing.go_global")
-    from ovop_desktop.ui.views.results_tabs import GoGlobalTab
+    from ovop_desktop.ui.views.go_global_tab import GoGlobalTab
 
     view = results_view(qtbot, sctx)
     tab = next(w for w in view.extra if isinstance(w, GoGlobalTab))

@@ -24,7 +24,8 @@ from ovop_desktop.services import identity  # noqa: E402
 from ovop_desktop.services.results import ResultsReport  # noqa: E402
 from ovop_desktop.ui.context import AppContext, ContextSignals  # noqa: E402
 from ovop_desktop.ui.models.table import ROW_ROLE  # noqa: E402
-from ovop_desktop.ui.views import results_tabs  # noqa: E402
+from ovop_desktop.ui.views import go_global_tab, results_tabs  # noqa: E402
+from ovop_desktop.ui.views.go_global_tab import COL_NOTE, COL_SELECTED, GoGlobalTab  # noqa: E402
 from ovop_desktop.ui.views.results_charts import (  # noqa: E402
     THRESHOLD,
     DistributionChart,
@@ -38,10 +39,7 @@ from ovop_desktop.ui.views.results_charts import (  # noqa: E402
     threshold_marks,
 )
 from ovop_desktop.ui.views.results_tabs import (  # noqa: E402
-    COL_NOTE,
-    COL_SELECTED,
     ChartsTab,
-    GoGlobalTab,
     ReevaluationTab,
     ReliabilityTab,
     make_tabs,
@@ -440,10 +438,10 @@ def test_go_global_export_runs_on_a_worker(qtbot, ctx: AppContext, scored: Score
                                            tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     infos: list[str] = []
-    monkeypatch.setattr(results_tabs, "show_info", lambda _p, _t, text: infos.append(text))
-    monkeypatch.setattr(results_tabs, "show_error", lambda _p, exc, *a: pytest.fail(str(exc)))
+    monkeypatch.setattr(go_global_tab, "show_info", lambda _p, _t, text: infos.append(text))
+    monkeypatch.setattr(go_global_tab, "show_error", lambda _p, exc, *a: pytest.fail(str(exc)))
     target = tmp_path / "go-global.csv"
-    monkeypatch.setattr(results_tabs, "ask_table_path", lambda *a: target)
+    monkeypatch.setattr(go_global_tab, "ask_table_path", lambda *a: target)
     tab = _open_go_global(qtbot, ctx, scored)
     assert tab.export_button.isEnabled()
     tab.export_button.click()
@@ -458,8 +456,8 @@ def test_go_global_export_failure_is_shown(qtbot, ctx: AppContext, scored: Score
                                           tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     errors: list[BaseException] = []
-    monkeypatch.setattr(results_tabs, "show_error", lambda _p, exc, *a: errors.append(exc))
-    monkeypatch.setattr(results_tabs, "ask_table_path", lambda *a: tmp_path / "x.xlsx")
+    monkeypatch.setattr(go_global_tab, "show_error", lambda _p, exc, *a: errors.append(exc))
+    monkeypatch.setattr(go_global_tab, "ask_table_path", lambda *a: tmp_path / "x.xlsx")
 
     def refuse(round_id: int, path: Path) -> None:
         raise UserFacingError("The file is open in another program.")
