@@ -21,7 +21,7 @@ from ovop_desktop.data.models import (
     ScoreSheetRow,
 )
 from ovop_desktop.data.schema import now_iso
-from ovop_desktop.domain.rubric import LEVELS, Rubric, parse_rubric
+from ovop_desktop.domain.rubric import LEVELS, parse_rubric
 from ovop_desktop.errors import UserFacingError, ValidationError
 from ovop_desktop.i18n import _
 
@@ -79,13 +79,71 @@ def today() -> date:
     return date.today()
 
 
-def _rubric_for(s, row: CandidateRow) -> Rubric:  # type: ignore[no-untyped-def]
+_CRITERIA: dict[str, frozenset[str]] = {}  # rubric sha256 → its criterion ids (never change)
+
+
+def _criteria_for(s, row: CandidateRow) -> frozenset[str]:  # type: ignore[no-untyped-def]
+    """The candidate's rubric criteria, parsed once per rubric version (a paper form of a
+    thousand rows asked for them a thousand times)."""
     link = s.execute(select(RoundCommodityRow).where(
         RoundCommodityRow.round_id == row.round_id,
         RoundCommodityRow.commodity == row.commodity)).scalar()
     if link is None:
         raise UserFacingError(_("The round has no rubric for this candidate's commodity."))
-    return parse_rubric(link.rubric.content.encode("utf-8"))
+    found = _CRITERIA.get(link.rubric.sha256)
+    if found is None:
+        found = _CRITERIA[link.rubric.sha256] = frozenset(
+            c.id for _a, c in parse_rubric(link.rubric.content.encode("utf-8")).criteria())
+    return found
+
+
+def _closed_reason(s, row: CandidateRow) -> str | None:  # type: ignore[no-untyped-def]
+    """Why this laptop may not change the candidate's sheet at all, or None."""
+    if row.withdrawn:
+        return _("This candidate is no longer assigned to you (the newest package withdrew "
+                 "it); its scores are kept.")
+    conflict = conflict_in(s, None, row.id)
+    if conflict is not None:
+        return _("You have a conflict of interest with this candidate ({reason}); the sheet "
+                 "cannot be opened.").format(reason=conflict)
+    return None
+
+
+class _RowCheck:
+    """What would stop one row of a paper form, the candidate's facts read once per
+    candidate (checked in this order: candidate, criterion, sheet, level)."""
+
+    def __init__(self, s) -> None:  # type: ignore[no-untyped-def]
+        self._s = s
+        self._facts: dict[int, tuple[str | None, frozenset[str], bool]] = {}
+
+    def __call__(self, candidate_id: int, criterion_id: str, level: int) -> str | None:
+        facts = self._facts.get(candidate_id)
+        if facts is None:
+            facts = self._facts[candidate_id] = self._read(candidate_id)
+        problem, criteria, finished = facts
+        if problem:
+            return problem
+        if criterion_id not in criteria:
+            return _("unknown criterion {id}").format(id=criterion_id)
+        if finished:
+            return _("the sheet is finished")
+        return None if level in LEVELS else _("a level is 1, 2 or 3")
+
+    def _read(self, candidate_id: int) -> tuple[str | None, frozenset[str], bool]:
+        s = self._s
+        try:
+            row = candidate_repo.require(s, candidate_id)
+            if row.withdrawn:
+                return _("no longer assigned to you (the newest package withdrew it)"), \
+                    frozenset(), False
+            if conflict_in(s, None, candidate_id):
+                return _("conflict of interest with this candidate"), frozenset(), False
+            criteria = _criteria_for(s, row)
+        except UserFacingError as exc:
+            return str(exc), frozenset(), False
+        sheet = s.get(ScoreSheetRow, candidate_id)
+        return None, criteria, sheet is not None and sheet.status == FINISHED
 
 
 class ScoringService:
@@ -104,16 +162,10 @@ class ScoringService:
              actor: str) -> None:
         note = " ".join(note.split())
         row = candidate_repo.require(s, candidate_id)
-        if row.withdrawn:
-            raise UserFacingError(_("This candidate is no longer assigned to you (the newest "
-                                    "package withdrew it); its scores are kept."))
-        conflict = conflict_in(s, None, candidate_id)
-        if conflict is not None:
-            raise UserFacingError(_("You have a conflict of interest with this candidate "
-                                    "({reason}); the sheet cannot be opened.").format(
-                                      reason=conflict))
-        rubric = _rubric_for(s, row)
-        if criterion_id not in {c.id for _a, c in rubric.criteria()}:
+        closed = _closed_reason(s, row)
+        if closed is not None:
+            raise UserFacingError(closed)
+        if criterion_id not in _criteria_for(s, row):
             raise ValidationError(_("The rubric has no criterion {id}.").format(id=criterion_id))
         sheet = s.get(ScoreSheetRow, candidate_id)
         if sheet is not None and sheet.status == FINISHED:
@@ -144,7 +196,7 @@ class ScoringService:
             row = candidate_repo.require(s, candidate_id)
             sheet = s.get(ScoreSheetRow, candidate_id)
             if finished:
-                wanted = {c.id for _a, c in _rubric_for(s, row).criteria()}
+                wanted = _criteria_for(s, row)
                 given = set(s.execute(select(ScoreRow.criterion_id).where(
                     ScoreRow.candidate_id == candidate_id)).scalars())
                 if sheet is None or wanted - given:
@@ -194,39 +246,27 @@ class ScoringService:
             note = str(cells[at["note"]] or "").strip() if "note" in at else ""
             good.append((number, cid, criterion, level, note))
         accepted: list[int] = []
-        for number, cid, criterion, level, _note in good:
-            problem = self._check(cid, criterion, level)
-            if problem:
-                bad.append((number, problem))
-            else:
-                accepted.append(number)
+        with self._store.read() as s:
+            check = _RowCheck(s)
+            for number, cid, criterion, level, _note in good:
+                problem = check(cid, criterion, level)
+                if problem:
+                    bad.append((number, problem))
+                else:
+                    accepted.append(number)
         if not dry_run:
-            rows = [g for g in good if g[0] in accepted]
+            keep = set(accepted)
             with self._store.write() as s:  # one transaction: all valid rows or none
-                for _number, cid, criterion, level, note in rows:
-                    self._set(s, cid, criterion, level, note, self._actor())
+                for number, cid, criterion, level, note in good:
+                    if number in keep:
+                        self._set(s, cid, criterion, level, note, self._actor())
         return SheetImport(accepted, sorted(bad), dry_run)
-
-    def _check(self, candidate_id: int, criterion_id: str, level: int) -> str | None:
-        try:
-            with self._store.read() as s:
-                row = candidate_repo.require(s, candidate_id)
-                if conflict_in(s, None, candidate_id):
-                    return _("conflict of interest with this candidate")
-                if criterion_id not in {c.id for _a, c in _rubric_for(s, row).criteria()}:
-                    return _("unknown criterion {id}").format(id=criterion_id)
-                sheet = s.get(ScoreSheetRow, candidate_id)
-                if sheet is not None and sheet.status == FINISHED:
-                    return _("the sheet is finished")
-        except UserFacingError as exc:
-            return str(exc)
-        return None if level in LEVELS else _("a level is 1, 2 or 3")
 
     def check_criterion(self, candidate_id: int, criterion_id: str) -> None:
         """ValidationError unless the candidate's rubric has this criterion."""
         with self._store.read() as s:
             row = candidate_repo.require(s, candidate_id)
-            if criterion_id not in {c.id for _a, c in _rubric_for(s, row).criteria()}:
+            if criterion_id not in _criteria_for(s, row):
                 raise ValidationError(_("The rubric has no criterion {id}.").format(
                     id=criterion_id))
 

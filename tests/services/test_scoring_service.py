@@ -95,6 +95,26 @@ def test_paper_sheet_import_stores_valid_rows_and_reports_the_rest(sheet, tmp_pa
     assert ws.scoring.sheet(cid)[1] == {"A1": (3, "semua lokal"), "B1": (2, "")}
 
 
+def test_a_sheet_row_for_a_withdrawn_candidate_is_reported_not_fatal(sheet, tmp_path) -> None:
+    """The newest package withdrew the second candidate: its rows are reported, the other
+    candidate's rows are stored (before, the whole import stopped on the first of them)."""
+    from ovop_desktop.data.models import CandidateRow
+
+    ws, cid, _c = sheet
+    (other,) = ws.candidates.create_many(ws.current_round().id, [CandidateData(
+        name="Batik Parang", region_code="34.71", commodity=Commodity.KAIN_BATIK,
+        product="Batik cap")], "test")
+    with ws.store.write() as s:
+        s.get(CandidateRow, other).withdrawn = 1
+    csv = tmp_path / "lembar.csv"
+    csv.write_text("candidate_id;criterion_id;level\n"
+                   f"{cid};A1;3\n{other};A1;2\n{cid};A2;2\n", encoding="utf-8")
+    report = ws.scoring.import_sheet(csv)
+    assert report.accepted == [2, 4] and [r for r, _w in report.rejected] == [3]
+    assert ws.scoring.sheet(cid)[1] == {"A1": (3, ""), "A2": (2, "")}
+    assert ws.scoring.sheet(other) == ("", {})
+
+
 def test_a_score_shown_as_saved_survives_a_kill(sheet, tmp_path: Path) -> None:
     ws, cid, _c = sheet
     folder = ws.paths.root
