@@ -297,7 +297,8 @@ def test_package_out_and_bundle_back(qtbot, ctx: AppContext, assessor_ctx: AppCo
     # Score, then export a bundle: the preview says what goes in.
     score_first_candidate(assessor_ctx)
     out = tmp_path / "usb" / "nilai-sri-1.zip"
-    panel.export_button.click()
+    panel.export_button.click()  # the preview is read on a worker
+    qtbot.waitUntil(lambda: isinstance(panel.dialog, BundleExportDialog), timeout=WAIT)
     preview = panel.dialog
     assert isinstance(preview, BundleExportDialog)
     assert preview.findChild(QLabel, "previewScores").text() == "2"
@@ -485,6 +486,7 @@ def test_export_dialog_says_an_interrupted_export_was_recorded(
     panel = page.exchange
     assert panel is not None
     panel.export_button.click()
+    qtbot.waitUntil(lambda: isinstance(panel.dialog, BundleExportDialog), timeout=WAIT)
     preview = panel.dialog
     assert isinstance(preview, BundleExportDialog)
     assert preview.findChild(QLabel, "previewSeq").text() == "2"

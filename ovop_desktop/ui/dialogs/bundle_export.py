@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -25,6 +26,9 @@ from ovop_desktop.services.bundle_export import Recovered, last_export_seq, sett
 from ovop_desktop.services.scoring import FINISHED
 from ovop_desktop.ui.context import AppContext
 
+if TYPE_CHECKING:  # the workspace's services pull in SQLAlchemy; the type is enough here
+    from ovop_desktop.services.workspace import Workspace
+
 BUNDLE_FILTER = "{bundles} (*.zip);;{all} (*)"
 
 
@@ -38,10 +42,10 @@ class BundlePreview:
     recovered: Recovered | None = None  # a bundle an interrupted export had left
 
 
-def bundle_preview(ctx: AppContext) -> BundlePreview | None:
-    """What the next bundle will carry: the snapshot of the current round (a quick read),
-    after settling an export a crash interrupted (its number may be taken)."""
-    ws = ctx.workspace
+def bundle_preview(ws: Workspace) -> BundlePreview | None:
+    """What the next bundle will carry: the snapshot of the current round, after settling an
+    export a crash interrupted (its number may be taken; that reads its file back from the
+    medium, so this runs on a worker)."""
     current = ws.current_round()
     if current is None:
         return None

@@ -146,8 +146,16 @@ class AssessorExchangePanel(QWidget):
     # -- bundle out --------------------------------------------------------------------
 
     def _on_export_button_clicked(self) -> None:
-        preview = bundle_preview(self._ctx)
-        if preview is None or self._me is None:
+        if self._me is None:
+            return
+        self._set_busy(True, _("Reading your scores…"))
+        task = ServiceTask(bundle_preview, ws=self._ctx.workspace)
+        self._ctx.tasks.start(task, self._on_preview_ready, self._fail)
+
+    def _on_preview_ready(self, preview: Any) -> None:
+        self._set_busy(False)
+        self.status.setText("")
+        if preview is None:
             return
         dialog = BundleExportDialog(self._ctx, preview, self)
         dialog.accepted.connect(lambda: self._ask_passphrase(dialog.path()))
