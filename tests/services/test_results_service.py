@@ -201,3 +201,22 @@ def test_an_association_recorded_after_the_visit_excludes_that_assessor(panel: P
     assert report.results.by_id()[a].assessors == tuple(sorted(panel.ids[1:]))
     detail = ws.results.detail(panel.round_id, a, report)
     assert "Yayasan Batik Indonesia" in detail.excluded_reasons[panel.ids[0]]
+
+
+def test_candidate_facts_unpack_the_columns_in_the_order_the_repository_reads_them() -> None:
+    """services/results._facts unpacks round_candidates' rows by position (fast); a column
+    added or moved in one place only would silently shift every fact shown and exported."""
+    from types import SimpleNamespace
+
+    from ovop_desktop.data import results_repo
+    from ovop_desktop.services import results as service
+
+    row = tuple(f"<{name}>" for name in results_repo.FACT_FIELDS)  # each value names its column
+    names = SimpleNamespace(of=lambda code: ("kab/kota", "provinsi"))
+    facts, infos = service._facts([row], names)  # type: ignore[arg-type]
+    [got] = facts.values()
+    for column in results_repo.FACT_FIELDS:
+        field = {"sentra_name": "sentra"}.get(column, column)
+        assert getattr(got, field) == f"<{column}>", column
+    assert (got.regency, got.province) == ("kab/kota", "provinsi")
+    assert infos[0].commodity == "<commodity>"
