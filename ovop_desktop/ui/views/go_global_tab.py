@@ -35,15 +35,17 @@ from ovop_desktop.ui.views.results_common import (
     CENTRE,
     DASH,
     RIGHT,
-    RowFilter,
     commodity_label,
-    enable_sorting,
     error_text,
-    hint_label,
     sort_number,
     star_text,
-    table_view,
     total_text,
+)
+from ovop_desktop.ui.views.tables import (
+    RowFilter,
+    enable_sorting,
+    hint_label,
+    table_view,
 )
 from ovop_desktop.ui.workers import ServiceTask, TaskRunner
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -42,35 +41,14 @@ from ovop_desktop.ui.models.planner_model import (
     load_model,
     load_rows,
 )
-from ovop_desktop.ui.models.table import SORT_ROLE
 from ovop_desktop.ui.views.candidate_rows import no_round_label
 from ovop_desktop.ui.views.candidates import filter_combo
 from ovop_desktop.ui.views.planner_data import AutoResult, load_plan, run_auto
 from ovop_desktop.ui.views.planner_panel import TeamPanel
+from ovop_desktop.ui.views.tables import sorted_proxy, table_view
 from ovop_desktop.ui.workers import ServiceTask
 
 SHORT_LISTED = 12  # candidates named in the summary after an automatic proposal
-
-
-def table_view(name: str, model: Any) -> QTableView:
-    table = QTableView(objectName=name)
-    table.setModel(model)
-    table.setSortingEnabled(True)
-    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().hide()
-    table.setWordWrap(False)
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
-    table.horizontalHeader().setHighlightSections(False)
-    return table
-
-
-def sorted_proxy(model: Any, parent: QWidget) -> QSortFilterProxyModel:
-    proxy = QSortFilterProxyModel(parent)
-    proxy.setSourceModel(model)
-    proxy.setSortRole(SORT_ROLE)
-    return proxy
 
 
 class PlannerView(QWidget):
@@ -143,7 +121,7 @@ class PlannerView(QWidget):
         filters.addStretch(1)
         filters.addWidget(self.busy_bar)
 
-        self.table = table_view("planTable", self.proxy)
+        self.table = table_view("planTable", self.proxy, sortable=True)
         self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -154,9 +132,10 @@ class PlannerView(QWidget):
             header.resizeSection(column, width)
         header.setSectionResizeMode(COL_TEAM, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selectionChanged)
-        self.load_table = table_view("loadTable", sorted_proxy(self.loads, self))
+        self.load_table = table_view("loadTable", sorted_proxy(self.loads, self), sortable=True)
         self.load_table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
-        self.conflict_table = table_view("conflictTable", sorted_proxy(self.conflicts, self))
+        self.conflict_table = table_view("conflictTable", sorted_proxy(self.conflicts, self),
+                                         sortable=True)
         for table, stretch in ((self.load_table, 2), (self.conflict_table, 2)):
             header = table.horizontalHeader()  # dozens of rows: measuring is cheap
             header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

@@ -52,8 +52,8 @@ from ovop_desktop.ui.models.results_models import (
 )
 from ovop_desktop.ui.views.candidate_rows import no_round_label
 from ovop_desktop.ui.views.candidates import filter_combo
-from ovop_desktop.ui.views.planner import table_view
 from ovop_desktop.ui.views.results_detail import ResultDetailPanel
+from ovop_desktop.ui.views.tables import table_view
 from ovop_desktop.ui.workers import ServiceTask
 
 try:  # the analysis tabs (charts, reliability, re-evaluation, Go Global) arrive separately
@@ -141,14 +141,16 @@ class ProgressPanel(QWidget):
         self.candidate_proxy.setSourceModel(self.candidates)
         self.summary = QLabel(objectName="progressSummary")
         self.summary.setWordWrap(True)
-        self.assessor_table = table_view("assessorProgressTable", self.assessor_proxy)
+        self.assessor_table = table_view("assessorProgressTable", self.assessor_proxy,
+                                         sortable=True)
         self.assessor_table.sortByColumn(self.assessors.column_of("missing"),
                                          Qt.SortOrder.DescendingOrder)
         header = self.assessor_table.horizontalHeader()  # dozens of rows: measuring is cheap
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setMaximumSectionSize(210)  # a long institution is elided; its tooltip is whole
         header.setStretchLastSection(True)
-        self.candidate_table = table_view("candidateProgressTable", self.candidate_proxy)
+        self.candidate_table = table_view("candidateProgressTable", self.candidate_proxy,
+                                          sortable=True)
         self.candidate_table.sortByColumn(self.candidates.column_of("missing"),
                                           Qt.SortOrder.DescendingOrder)
         header = self.candidate_table.horizontalHeader()
@@ -292,7 +294,7 @@ class ResultsView(QWidget):
         filters.addWidget(self.search, 1)
         filters.addWidget(self.busy_bar)
 
-        self.table = table_view("rankingTable", self.proxy)
+        self.table = table_view("rankingTable", self.proxy, sortable=True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selectionChanged)
         self.count = QLabel(objectName="rankingCount")

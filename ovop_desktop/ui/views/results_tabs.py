@@ -44,16 +44,18 @@ from ovop_desktop.ui.views.results_common import (
     CENTRE,
     DASH,
     RIGHT,
-    RowFilter,
     commodity_label,
-    enable_sorting,
     error_text,
-    hint_label,
     sort_number,
-    sorted_proxy,
     star_text,
-    table_view,
     total_text,
+)
+from ovop_desktop.ui.views.tables import (
+    RowFilter,
+    enable_sorting,
+    hint_label,
+    sorted_proxy,
+    table_view,
 )
 from ovop_desktop.ui.workers import ServiceTask, TaskRunner
 
@@ -445,7 +447,7 @@ class ReevaluationTab(QWidget):
             cards.addWidget(self._card(state))
         cards.addStretch(1)
         self.model = ReevaluationModel(self)
-        self.proxy = sorted_proxy(self.model, self)
+        self.proxy = sorted_proxy(self.model, self, dynamic=False)
         self.table = table_view("reevaluationTable", self.proxy)
         enable_sorting(self.table)
         header = self.table.horizontalHeader()
