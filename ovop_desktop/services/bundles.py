@@ -453,18 +453,25 @@ class _RunCache:
         return self._rounds[uid]
 
 
+_SHEET_COLUMNS = "received_sheet (bundle_id, candidate_id, status, note, visited_on)"
+_SCORE_COLUMNS = "received_score (bundle_id, candidate_id, criterion_id, level, note)"
+
+
 def _store_scores(s, bundle_id: int, rows: list[tuple]) -> None:  # type: ignore[no-untyped-def]
-    """Plain executemany on the session's connection: half a million rows must stay cheap."""
+    """Straight to the driver: half a million rows must stay cheap (executemany on SQLite,
+    COPY on PostgreSQL, where an executemany still goes row by row)."""
     if not rows:
         return
     conn = s.connection()
-    values = "VALUES (" + ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * 5)
-    conn.exec_driver_sql(
-        "INSERT INTO received_sheet (bundle_id, candidate_id, status, note, visited_on) "
-        + values + ")",
-        [(bundle_id, cid, st, note, visited) for cid, st, note, _sc, visited in rows])
+    sheets = [(bundle_id, cid, st, note, visited) for cid, st, note, _sc, visited in rows]
     scores = [(bundle_id, cid, c, lv, n) for cid, _st, _note, sc, _v in rows for c, lv, n in sc]
+    if conn.dialect.name == "postgresql":
+        with conn.connection.dbapi_connection.cursor() as cursor:
+            for table, batch in ((_SHEET_COLUMNS, sheets), (_SCORE_COLUMNS, scores)):
+                with cursor.copy(f"COPY {table} FROM STDIN") as copy:
+                    for row in batch:
+                        copy.write_row(row)
+        return
+    conn.exec_driver_sql(f"INSERT INTO {_SHEET_COLUMNS} VALUES (?, ?, ?, ?, ?)", sheets)
     if scores:  # sheets with only a note or a visit date carry none; an empty batch fails
-        conn.exec_driver_sql(
-            "INSERT INTO received_score (bundle_id, candidate_id, criterion_id, level, note) "
-            + values + ")", scores)
+        conn.exec_driver_sql(f"INSERT INTO {_SCORE_COLUMNS} VALUES (?, ?, ?, ?, ?)", scores)
