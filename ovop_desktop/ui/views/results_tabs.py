@@ -1,4 +1,5 @@
-"""The Results page's analysis tabs: charts, reliability, re-evaluation, Go Global.
+"""The Results page's analysis tabs: charts, reliability, re-evaluation, and Go Global
+(go_global_tab.py).
 
 The Results page owns the report (computed once on a worker) and hands it to every tab
 through `show_report`; only the reliability report and the shortlist's curation state are
