@@ -17,6 +17,14 @@ NIB_PATTERN = re.compile(r"\d{13}")
 # Characters that make one name look like another or reorder text on screen.
 _HIDDEN = re.compile(
     "[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u0000-\u0008\u000b-\u001f\u007f]")
+# Cyrillic and Greek letters that pass for Latin ones (after UTS #39's confusables): a name
+# written with them looks like another IKM's and would slip past duplicate detection.
+_LOOKALIKES = str.maketrans(
+    "аеорсухіјѕԁһӏԛԝАВЕКМНОРСТХУІЈЅοινυαΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+    "aeopcyxijsdhlqwABEKMHOPCTXYIJSoivuaABEZHIKMNOPTYX")
+_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+_SCRIPT_LABELS = {"CYRILLIC": N_("Cyrillic"), "GREEK": N_("Greek")}
+SCRIPT_CHECKED = ("name", "owner", "sentra_name")  # what identifies an IKM on screen and paper
 LIMITS = {"name": 200, "owner": 200, "address": 500, "sentra_name": 200, "sentra_sk_number": 100,
           "product": 200, "capacity": 1000, "markets": 1000, "export_history": 1000}
 ASSOCIATION_LIMIT = 200  # characters per association name
@@ -132,9 +140,26 @@ def association_key(name: str) -> str:
 
 
 def normalised_name(name: str) -> str:
-    """For duplicate detection: case, spacing and punctuation do not make a different IKM."""
-    text = unicodedata.normalize("NFKC", name).casefold()
+    """For duplicate detection: case, spacing, punctuation and look-alike letters of other
+    scripts (Cyrillic "Ра" for Latin "Pa") do not make a different IKM."""
+    text = unicodedata.normalize("NFKC", name).translate(_LOOKALIKES).casefold()
     return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+def mixed_script(text: str) -> tuple[str, str] | None:
+    """(script's name, letter) when Latin letters are mixed with Cyrillic or Greek ones — the
+    spoofing UTS #39 warns of ("pаypal" with a Cyrillic "а"); None otherwise. Other
+    scripts (Arabic, Chinese …) are left alone: a name may well carry them beside Latin."""
+    seen: dict[str, str] = {}
+    for ch in text:
+        if ch.isalpha():
+            script = unicodedata.name(ch, "").split(" ", 1)[0]
+            if script in _SCRIPTS:
+                seen.setdefault(script, ch)
+    if "LATIN" in seen and len(seen) > 1:
+        other = next(k for k in seen if k != "LATIN")
+        return _(_SCRIPT_LABELS[other]), seen[other]
+    return None
 
 
 def problems(data: CandidateData, known_region: bool) -> list[str]:
@@ -155,6 +180,12 @@ def problems(data: CandidateData, known_region: bool) -> list[str]:
         if _HIDDEN.search(value):
             out.append(_("{field} contains invisible or direction-changing characters.").format(
                 field=field_label(name)))
+        mixed = mixed_script(value) if name in SCRIPT_CHECKED else None
+        if mixed:
+            out.append(_("{field} mixes Latin letters with {script} ones that look the same "
+                         "(“{letter}”, U+{code:04X}); type it in Latin letters.").format(
+                field=field_label(name), script=mixed[0], letter=mixed[1],
+                code=ord(mixed[1])))
     out += _association_problems(data.associations)
     if data.nib and not NIB_PATTERN.fullmatch(data.nib):
         out.append(_("The NIB must be 13 digits (got {nib!r}).").format(nib=data.nib))

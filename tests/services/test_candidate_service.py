@@ -47,6 +47,9 @@ def test_text_is_normalised_before_storing(workspace: Workspace, round_id: int) 
     ({"nib": "12345"}, "13"),
     ({"name": "Batik\u202eFake"}, "invisible"),
     ({"name": "Zero\u200bWidth"}, "invisible"),
+    ({"name": "IKM D\u043edol Sari Rasa"}, "Cyrillic"),      # a Cyrillic "о" among Latin letters
+    ({"owner": "Ibu \u0405iti"}, "U+0405"),                   # Cyrillic "Ѕ"
+    ({"sentra_name": "Sentra \u0392atik"}, "Greek"),          # Greek "Β"
     ({"name": "x" * 201}, "200"),
     ({"workforce": -3}, "workforce"),
     ({"kind": EntryKind.REEVALUATION}, "previous star"),
@@ -92,6 +95,18 @@ def test_possible_duplicates_by_nib_or_name_and_place(workspace: Workspace, roun
     assert workspace.candidates.possible_duplicates(round_id, same_name) == [first.id]
     assert workspace.candidates.possible_duplicates(round_id, elsewhere) == []
     assert workspace.candidates.possible_duplicates(round_id, DODOL, exclude_id=first.id) == []
+
+
+def test_a_name_in_look_alike_letters_of_another_script_is_a_possible_duplicate(
+        workspace: Workspace, round_id: int) -> None:
+    """Threat 18: "РАРАУА" written wholly in Cyrillic looks exactly like "PAPAYA"; it is not
+    refused (one script), but it is the same IKM for duplicate detection."""
+    first = workspace.candidates.create(round_id, replace(DODOL, name="PAPAYA", nib=""))
+    spoof = replace(DODOL, name="\u0420\u0410\u0420\u0410\u0423\u0410", nib="")
+    assert workspace.candidates.possible_duplicates(round_id, spoof) == [first.id]
+    mixed_scripts_of_the_world = "Batik Ñoño Łódź Nguyễn Đặng 巴迪 باتيك"  # never refused
+    workspace.candidates.create(round_id, replace(DODOL, name=mixed_scripts_of_the_world,
+                                                  nib=""))
 
 
 def test_summaries_carry_region_province_and_screening(workspace: Workspace,
