@@ -1157,12 +1157,28 @@ def _import_product(name: str) -> None:
         import openpyxl.worksheet._reader  # noqa: F401
 
 
+def main(argv: list[str]) -> int:
+    """fuzz/fuzz_target.py TARGET [libFuzzer or fallback arguments]: one process fuzzes one
+    target, with atheris when installed (unless --driver=python), else the pure-Python one."""
+    if len(argv) < 2 or argv[1] not in TARGETS:
+        sys.stderr.write(f"usage: {argv[0]} {{{','.join(TARGETS)}}} [arguments]\n")
+        return 2
+    name, argv = argv[1], [argv[0], *argv[2:]]  # the drivers see only their own arguments
+    runner = prepare(name, argv)
+    if atheris_wanted(argv):
+        import atheris
+
+        atheris.Setup(argv, runner.one_input, custom_mutator=custom_mutator(runner))
+        atheris.Fuzz()  # does not return
+    return fallback_main(name, runner, argv)
+
+
 def fallback_main(name: str, runner: Runner, argv: list[str]) -> int:
     """The target script without atheris: [CORPUS_DIR ...] --seconds N | --runs N, --seed S,
     --no-trace, --crash-dir D. Prints one line `FUZZ-STATS {json}` at the end."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog=f"fuzz_{name}.py")
+    parser = argparse.ArgumentParser(prog=f"fuzz_target.py {name}")
     parser.add_argument("corpus", nargs="*", type=Path)
     parser.add_argument("--seconds", type=float)
     parser.add_argument("--runs", type=int)

@@ -3,7 +3,7 @@
     .venv/bin/python scripts/fuzz.py --target all --seconds 600 [--jobs 2]
     .venv/bin/python scripts/fuzz.py --target bundle --seconds 60 --driver python
 
-One subprocess per target (fuzz/fuzz_<target>.py). With atheris installed
+One subprocess per target (fuzz/fuzz_target.py TARGET). With atheris installed
 (`.venv/bin/pip install --only-binary=:all: atheris` takes 3.0.0, the newest with a
 wheel for CPython 3.11; building from source needs clang; not a dependency of the
 project) a target runs under libFuzzer with coverage guidance and fuzzkit's
@@ -80,7 +80,7 @@ def run_atheris(target: str, seconds: int, seed: int, out: Path, scratch: str) -
             left = int(seconds - (time.monotonic() - started))
             if left < 5 and attempt:
                 break
-            cmd = [sys.executable, str(FUZZ / f"fuzz_{target}.py"), str(work),
+            cmd = [sys.executable, str(FUZZ / "fuzz_target.py"), target, str(work),
                    str(fuzzkit.CORPUS / target), f"-max_total_time={max(left, 1)}",
                    f"-artifact_prefix={out}/", "-timeout=60", "-rss_limit_mb=6144",
                    f"-seed={seed + attempt}", "-print_final_stats=1", "-max_len=1000000"]
@@ -111,7 +111,7 @@ def run_atheris(target: str, seconds: int, seed: int, out: Path, scratch: str) -
 
 def run_python(target: str, seconds: int, seed: int, out: Path, scratch: str) -> Result:
     result = Result(target, "python")
-    cmd = [sys.executable, str(FUZZ / f"fuzz_{target}.py"), "--driver=python", "--seconds",
+    cmd = [sys.executable, str(FUZZ / "fuzz_target.py"), target, "--driver=python", "--seconds",
            str(seconds), "--seed", str(seed), "--crash-dir", str(out),
            str(fuzzkit.CORPUS / target)]
     started = time.monotonic()

@@ -56,10 +56,11 @@ def test_valid_files_are_read_and_mutants_are_only_ever_rejected(
     assert rejected > MUTANTS // 10, stats.outcomes  # the mutants do reach the checks
 
 
-def test_every_target_has_a_stored_corpus_and_a_script() -> None:
+def test_every_target_has_a_stored_corpus_and_the_script_runs_it() -> None:
     for name in fuzzkit.TARGETS:
         assert fuzzkit.stored_seeds(name), f"run fuzz/make_seeds.py {name}"
-        assert (fuzzkit.FUZZ_DIR / f"fuzz_{name}.py").is_file()
+    assert (fuzzkit.FUZZ_DIR / "fuzz_target.py").is_file()
+    assert fuzzkit.main(["fuzz_target.py", "no-such-target"]) == 2
 
 
 def test_the_driver_is_reproducible() -> None:
