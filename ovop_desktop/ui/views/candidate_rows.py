@@ -1,11 +1,13 @@
-"""Shared by the candidate screens: loading the registry off the GUI thread, the empty state."""
+"""Shared by the round's screens: loading the registry off the GUI thread, the page layout
+with its empty state."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from ovop_desktop.i18n import _
 from ovop_desktop.services.candidates import CandidateService
@@ -48,6 +50,23 @@ class CandidateRowsLoader(QObject):
         if generation == self._generation:
             self.busy = False
             self.failed.emit(exc)
+
+
+def round_page(page: QWidget, title: QLabel, buttons: Sequence[QWidget], name: str,
+               content: QWidget) -> QStackedWidget:
+    """Lay out a page that works on a round: the title and its buttons on top, below them
+    `content`, or the empty state while the profile has no round (page 0 of the stack)."""
+    stack = QStackedWidget(objectName=f"{name}Stack")
+    stack.addWidget(no_round_label(f"{name}Empty"))
+    stack.addWidget(content)
+    top = QHBoxLayout()
+    top.addWidget(title, 1)
+    for button in buttons:
+        top.addWidget(button)
+    layout = QVBoxLayout(page)
+    layout.addLayout(top)
+    layout.addWidget(stack, 1)
+    return stack
 
 
 def no_round_label(name: str) -> QLabel:

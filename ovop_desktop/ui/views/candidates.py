@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -32,7 +31,7 @@ from ovop_desktop.ui.models.candidates_model import (
     CandidateRow,
     CandidatesModel,
 )
-from ovop_desktop.ui.views.candidate_rows import CandidateRowsLoader, no_round_label
+from ovop_desktop.ui.views.candidate_rows import CandidateRowsLoader, round_page
 from ovop_desktop.ui.workers import ServiceTask
 
 
@@ -68,16 +67,8 @@ class CandidatesView(QWidget):
 
         self.title = QLabel()
         self.title.setObjectName("viewTitle")
-        self.stack = QStackedWidget(objectName="candidatesStack")
-        self.stack.addWidget(no_round_label("candidatesEmpty"))
-        self.stack.addWidget(self._build_registry())
-        layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        top.addWidget(self.title, 1)
-        for button in self.buttons:
-            top.addWidget(button)
-        layout.addLayout(top)
-        layout.addWidget(self.stack, 1)
+        registry = self._build_registry()
+        self.stack = round_page(self, self.title, self.buttons, "candidates", registry)
         self.refresh()
 
     def _build_registry(self) -> QWidget:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
-    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -41,7 +40,7 @@ from ovop_desktop.ui.models.planner_model import (
     load_model,
     load_rows,
 )
-from ovop_desktop.ui.views.candidate_rows import no_round_label
+from ovop_desktop.ui.views.candidate_rows import round_page
 from ovop_desktop.ui.views.candidates import filter_combo
 from ovop_desktop.ui.views.planner_data import AutoResult, load_plan, run_auto
 from ovop_desktop.ui.views.planner_panel import TeamPanel
@@ -84,17 +83,9 @@ class PlannerView(QWidget):
         self.print_button.setToolTip(_("Blank field forms for the visits of the assessor "
                                        "selected in the Assessor load tab or in the team."))
         self.print_button.clicked.connect(lambda: self.print_forms())
-        top = QHBoxLayout()
-        top.addWidget(self.title, 1)
-        top.addWidget(self.auto_button)
-        top.addWidget(self.conflict_button)
-        top.addWidget(self.print_button)
-        self.stack = QStackedWidget(objectName="plannerStack")
-        self.stack.addWidget(no_round_label("plannerEmpty"))
-        self.stack.addWidget(self._build_planner())
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.stack, 1)
+        self.stack = round_page(
+            self, self.title, (self.auto_button, self.conflict_button, self.print_button),
+            "planner", self._build_planner())
         self.refresh()
 
     def _build_planner(self) -> QWidget:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
-    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -50,7 +49,7 @@ from ovop_desktop.ui.models.results_models import (
     prepare_ranking,
     stars,
 )
-from ovop_desktop.ui.views.candidate_rows import no_round_label
+from ovop_desktop.ui.views.candidate_rows import round_page
 from ovop_desktop.ui.views.candidates import filter_combo
 from ovop_desktop.ui.views.results_detail import ResultDetailPanel
 from ovop_desktop.ui.views.tables import table_view
@@ -250,18 +249,10 @@ class ResultsView(QWidget):
         self.ranking_button = QPushButton(_("Print recommendation list…"),
                                           objectName="printRankingButton")
         self.ranking_button.clicked.connect(lambda: self.print_ranking())
-        top = QHBoxLayout()
-        top.addWidget(self.title, 1)
-        top.addWidget(self.refresh_button)
-        top.addWidget(self.scorecard_button)
-        top.addWidget(self.ranking_button)
-        top.addWidget(self.export_button)
-        self.stack = QStackedWidget(objectName="resultsStack")
-        self.stack.addWidget(no_round_label("resultsEmpty"))
-        self.stack.addWidget(self._build_results())
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.stack, 1)
+        self.stack = round_page(
+            self, self.title,
+            (self.refresh_button, self.scorecard_button, self.ranking_button, self.export_button),
+            "results", self._build_results())
         self.refresh()
 
     def _build_results(self) -> QWidget:

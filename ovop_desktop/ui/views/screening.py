@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
-    QStackedWidget,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -32,7 +31,7 @@ from ovop_desktop.ui.models.candidates_model import (
     CandidateRow,
     CandidatesModel,
 )
-from ovop_desktop.ui.views.candidate_rows import CandidateRowsLoader, no_round_label
+from ovop_desktop.ui.views.candidate_rows import CandidateRowsLoader, round_page
 from ovop_desktop.ui.views.candidates import decision_choices, filter_combo
 from ovop_desktop.ui.views.screening_panel import DocumentChecksPanel
 from ovop_desktop.ui.views.screening_summary import SummaryPanel
@@ -72,16 +71,8 @@ class ScreeningView(QWidget):
         self.tabs.addTab(self._build_checks(), _("Document checks"))
         self.tabs.addTab(self.summary, _("Summary"))
         self.tabs.currentChanged.connect(self._on_tabs_currentChanged)
-        self.stack = QStackedWidget(objectName="screeningStack")
-        self.stack.addWidget(no_round_label("screeningEmpty"))
-        self.stack.addWidget(self.tabs)
-        top = QHBoxLayout()
-        top.addWidget(self.title, 1)
-        top.addWidget(self.print_button)
-        top.addWidget(self.checklist_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.stack, 1)
+        self.stack = round_page(self, self.title, (self.print_button, self.checklist_button),
+                                "screening", self.tabs)
         self._summary_stale = True
         self.refresh()
 
