@@ -49,7 +49,7 @@ for _folder in (HERE, HERE.parent / "services"):  # child.Lines; the exchange an
     if str(_folder) not in sys.path:
         sys.path.insert(0, str(_folder))
 
-from exchange_fixtures import ASSESSOR_PASS, COORD_PASS, FAST_KDF, make_exchange  # noqa: E402, F401
+from exchange_fixtures import ASSESSOR_PASS, COORD_PASS, FAST_KDF, packaged  # noqa: E402, F401
 from panel_fixtures import make_panel  # noqa: E402
 
 from ovop_desktop.services import identity  # noqa: E402
@@ -286,19 +286,9 @@ class ScoringScenario(Scenario):
     changes = 30
 
     def prepare(self, base: Path) -> None:
-        (base / "ex").mkdir(parents=True)
-        with fast_keys():
-            ex = make_exchange(base / "ex")
-            try:
-                round_ = ex.coordinator.current_round()
-                assert round_ is not None
-                ids = [c.id for c in ex.coordinator.candidates.summaries(round_.id)[:3]]
-                ex.receive(ex.package(ids))
-                local = ex.local_candidates()
-                criteria = {cid: criteria_of(ex.assessor, cid)[:6] for cid in local}
-            finally:
-                ex.coordinator.close()
-                ex.assessor.close()
+        with fast_keys(), packaged(base / "ex", candidates=3) as ex:
+            local = ex.local_candidates()
+            criteria = {cid: criteria_of(ex.assessor, cid)[:6] for cid in local}
         self.template = base / "ex" / "assessor"
         current: dict[tuple[int, str], int] = {}
         self.plan: list[tuple[int, str, int, str]] = []
@@ -377,28 +367,18 @@ class ExportScenario(Scenario):
     target = 6
 
     def prepare(self, base: Path) -> None:
-        (base / "ex").mkdir(parents=True)
-        with fast_keys():
-            ex = make_exchange(base / "ex")
-            try:
-                round_ = ex.coordinator.current_round()
-                assert round_ is not None
-                ids = [c.id for c in ex.coordinator.candidates.summaries(round_.id)[:4]]
-                ex.receive(ex.package(ids))
-                local = ex.local_candidates()
-                sheet = base / "lembar.csv"  # every criterion of every sheet, one transaction
-                note = "bahan baku lokal dan motif khas daerah tetapi kemasan perlu diperbaiki " * 2
-                sheet.write_text("candidate_id;criterion_id;level;note\n" + "".join(
-                    f"{cid};{crit};{1 + (n + i) % 3};{crit}: {note}\n"
-                    for n, cid in enumerate(local)
-                    for i, crit in enumerate(criteria_of(ex.assessor, cid))), encoding="utf-8")
-                assert not ex.assessor.scoring.import_sheet(sheet).rejected
-                ex.assessor.scoring.finish(local[0])
-                crit = criteria_of(ex.assessor, local[1])[0]
-                ex.assessor.evidence.add(local[1], _photo(base / "foto.jpg"), crit)
-            finally:
-                ex.coordinator.close()
-                ex.assessor.close()
+        with fast_keys(), packaged(base / "ex", candidates=4) as ex:
+            local = ex.local_candidates()
+            sheet = base / "lembar.csv"  # every criterion of every sheet, one transaction
+            note = "bahan baku lokal dan motif khas daerah tetapi kemasan perlu diperbaiki " * 2
+            sheet.write_text("candidate_id;criterion_id;level;note\n" + "".join(
+                f"{cid};{crit};{1 + (n + i) % 3};{crit}: {note}\n"
+                for n, cid in enumerate(local)
+                for i, crit in enumerate(criteria_of(ex.assessor, cid))), encoding="utf-8")
+            assert not ex.assessor.scoring.import_sheet(sheet).rejected
+            ex.assessor.scoring.finish(local[0])
+            crit = criteria_of(ex.assessor, local[1])[0]
+            ex.assessor.evidence.add(local[1], _photo(base / "foto.jpg"), crit)
         self.template = base / "ex"
 
     def fresh(self, where: Path) -> Path:
