@@ -10,7 +10,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor
@@ -20,7 +19,7 @@ from ovop_desktop.domain.commodities import Commodity
 from ovop_desktop.domain.screening import Decision
 from ovop_desktop.i18n import _
 from ovop_desktop.services.candidates import CandidateSummary
-from ovop_desktop.ui.models.table import ROW_ROLE, SORT_ROLE
+from ovop_desktop.ui.models.table import ROW_ROLE, SORT_ROLE, FilterProxy
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -153,7 +152,7 @@ class CandidatesModel(QAbstractTableModel):
         return None
 
 
-class CandidateFilterProxy(QSortFilterProxyModel):
+class CandidateFilterProxy(FilterProxy):
     """Filters by commodity, province, kind and decision, and by words typed in the search box.
 
     Every word typed must occur in the row's precomputed lowercase haystack (name, owner,
@@ -193,13 +192,6 @@ class CandidateFilterProxy(QSortFilterProxyModel):
 
     def set_search(self, text: str) -> None:
         self._change("_words", tuple(text.casefold().split()))
-
-    def _change(self, name: str, value: object) -> None:
-        if getattr(self, name) == value:
-            return
-        self.beginFilterChange()
-        setattr(self, name, value)
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()

@@ -12,7 +12,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor
@@ -23,7 +22,7 @@ from ovop_desktop.i18n import _
 from ovop_desktop.services.assessors import Assessor
 from ovop_desktop.services.candidates import CandidateSummary
 from ovop_desktop.services.planning import Conflict
-from ovop_desktop.ui.models.table import ROW_ROLE, SORT_ROLE, Column, RowTableModel
+from ovop_desktop.ui.models.table import ROW_ROLE, SORT_ROLE, Column, FilterProxy, RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -177,7 +176,7 @@ class PlannerModel(QAbstractTableModel):
         return None
 
 
-class PlanFilterProxy(QSortFilterProxyModel):
+class PlanFilterProxy(FilterProxy):
     """Filters by commodity, province, kabupaten/kota and "only teams below the minimum"."""
 
     def __init__(self, parent: Any = None) -> None:
@@ -200,13 +199,6 @@ class PlanFilterProxy(QSortFilterProxyModel):
 
     def set_only_short(self, only: bool) -> None:
         self._change("_only_short", bool(only))
-
-    def _change(self, name: str, value: object) -> None:
-        if getattr(self, name) == value:
-            return
-        self.beginFilterChange()
-        setattr(self, name, value)
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()

@@ -27,7 +27,7 @@ from ovop_desktop.services.results import (
     ProgressBoard,
     ResultsReport,
 )
-from ovop_desktop.ui.models.table import ROW_ROLE, SORT_ROLE, Column, RowTableModel
+from ovop_desktop.ui.models.table import ROW_ROLE, SORT_ROLE, Column, FilterProxy, RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -360,7 +360,7 @@ class RankingModel(RichTableModel):
         return next((i for i, r in enumerate(self._rows) if r.id == candidate_id), -1)
 
 
-class RankingProxy(QSortFilterProxyModel):
+class RankingProxy(FilterProxy):
     """Filters by commodity, star (INCOMPLETE_STAR: not classified), "only flagged", search."""
 
     def __init__(self, parent: Any = None) -> None:
@@ -382,13 +382,6 @@ class RankingProxy(QSortFilterProxyModel):
 
     def set_search(self, text: str) -> None:
         self._change("_search", " ".join(text.split()).casefold())
-
-    def _change(self, name: str, value: object) -> None:
-        if getattr(self, name) == value:
-            return
-        self.beginFilterChange()
-        setattr(self, name, value)
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()

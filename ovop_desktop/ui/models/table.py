@@ -6,7 +6,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 
 T = TypeVar("T")
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the row object itself
@@ -68,3 +74,15 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
                 and 0 <= section < len(self._columns)):
             return self._columns[section].header()
         return None
+
+
+class FilterProxy(QSortFilterProxyModel):
+    """A proxy whose filter settings are attributes: `_change(name, value)` stores one and
+    filters again, only when the value really changed."""
+
+    def _change(self, name: str, value: object) -> None:
+        if getattr(self, name) == value:
+            return
+        self.beginFilterChange()
+        setattr(self, name, value)
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)

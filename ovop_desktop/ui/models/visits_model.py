@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from ovop_desktop.i18n import _
-from ovop_desktop.ui.models.table import ROW_ROLE, SORT_ROLE, Column, RowTableModel
+from ovop_desktop.ui.models.table import ROW_ROLE, SORT_ROLE, Column, FilterProxy, RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -109,7 +109,7 @@ class VisitsModel(RowTableModel[VisitRow]):
         return None
 
 
-class VisitsFilterProxy(QSortFilterProxyModel):
+class VisitsFilterProxy(FilterProxy):
     """Filters by visit date (ISO text, NO_DATE or None for all) and by kabupaten/kota code.
     Sorts on the model's SORT_ROLE (an assessor holds dozens of rows, not thousands)."""
 
@@ -124,13 +124,6 @@ class VisitsFilterProxy(QSortFilterProxyModel):
 
     def set_region(self, region_code: str | None) -> None:
         self._change("_region", region_code or None)
-
-    def _change(self, name: str, value: object) -> None:
-        if getattr(self, name) == value:
-            return
-        self.beginFilterChange()
-        setattr(self, name, value)
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QLabel, QTableView, QWidget
 
-from ovop_desktop.ui.models.table import ROW_ROLE, SORT_ROLE, Index
+from ovop_desktop.ui.models.table import ROW_ROLE, SORT_ROLE, FilterProxy, Index
 
 
 def table_view(name: str, model: Any, *, sortable: bool = False) -> QTableView:
@@ -37,7 +37,7 @@ def sorted_proxy(model: Any, parent: QWidget, *, dynamic: bool = True) -> QSortF
     return proxy
 
 
-class RowFilter(QSortFilterProxyModel):
+class RowFilter(FilterProxy):
     """Sorts by SORT_ROLE; shows the rows whose `key(row)` equals the chosen value (None:
     every row). An edited row stays where it is until the user sorts or filters again."""
 
@@ -49,11 +49,7 @@ class RowFilter(QSortFilterProxyModel):
         self.value: object = None
 
     def set_value(self, value: object) -> None:
-        if value == self.value:
-            return
-        self.beginFilterChange()
-        self.value = value
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._change("value", value)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         if self.value is None:
