@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
@@ -36,6 +37,12 @@ CENTER = Qt.AlignmentFlag.AlignCenter
 INCOMPLETE_STAR = -1  # the star filter's value for "not classified yet"
 NOTE_MARK = "✎"       # an assessor wrote a note on this criterion
 MODERATED_MARK = "⚑"  # the panel's level replaces the mean
+
+
+@lru_cache(maxsize=64)
+def brush(colour: str) -> QBrush:
+    """One brush per colour for every table of the page (a few colours, 10,000 rows)."""
+    return QBrush(QColor(colour))
 
 FLAG_COLOURS = {
     Flag.DISAGREEMENT: "#c62828",
@@ -145,7 +152,6 @@ class RichTableModel(RowTableModel[Any]):
                  row_paint: Callable[[Any], Paint] | None = None) -> None:
         super().__init__(columns, parent)
         self._row_paint = row_paint
-        self._brushes: dict[str, QBrush] = {}
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -161,11 +167,6 @@ class RichTableModel(RowTableModel[Any]):
     def column_key(self, column: int) -> str:
         c = self._columns[column]
         return c.key if isinstance(c, RichColumn) else ""
-
-    def _brush(self, colour: str) -> QBrush:
-        if colour not in self._brushes:
-            self._brushes[colour] = QBrush(QColor(colour))
-        return self._brushes[colour]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -188,7 +189,7 @@ class RichTableModel(RowTableModel[Any]):
                 paint = self._row_paint(row)
             if paint is None:
                 return None
-            return self._brush(paint[0 if role == Qt.ItemDataRole.BackgroundRole else 1])
+            return brush(paint[0 if role == Qt.ItemDataRole.BackgroundRole else 1])
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,
@@ -475,7 +476,6 @@ class DetailGridModel(RowTableModel[GridLine]):
         self.language = "id"
         self._scores: dict[str, float] = {}
         self._reasons: dict[str, str] = {}
-        self._brushes: dict[str, QBrush] = {}
         self._bold = QFont()
         self._bold.setBold(True)
         self._italic = QFont()
@@ -523,11 +523,6 @@ class DetailGridModel(RowTableModel[GridLine]):
             return Qt.ItemFlag.ItemIsEnabled
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-    def _brush(self, colour: str) -> QBrush:
-        if colour not in self._brushes:
-            self._brushes[colour] = QBrush(QColor(colour))
-        return self._brushes[colour]
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
@@ -547,7 +542,7 @@ class DetailGridModel(RowTableModel[GridLine]):
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
             paint = self._paint(line, column)
             if paint is not None:
-                return self._brush(paint[0 if role == Qt.ItemDataRole.BackgroundRole else 1])
+                return brush(paint[0 if role == Qt.ItemDataRole.BackgroundRole else 1])
         return None
 
     def _heading(self, aspect: Aspect, column: int, role: int) -> Any:
@@ -558,9 +553,9 @@ class DetailGridModel(RowTableModel[GridLine]):
         if role == Qt.ItemDataRole.FontRole:
             return self._bold
         if role == Qt.ItemDataRole.BackgroundRole:
-            return self._brush("#e8efe9")
+            return brush("#e8efe9")
         if role == Qt.ItemDataRole.ForegroundRole:
-            return self._brush("#1f4e3d")
+            return brush("#1f4e3d")
         return None
 
     def _assessor(self, column: int) -> GridAssessor | None:
@@ -670,7 +665,7 @@ class DetailGridModel(RowTableModel[GridLine]):
             return "\n".join(x for x in lines if x)
         if role == Qt.ItemDataRole.ForegroundRole and assessor is not None \
                 and not assessor.counted:
-            return self._brush(EXCLUDED[1])
+            return brush(EXCLUDED[1])
         return None
 
 
