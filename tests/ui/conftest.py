@@ -12,9 +12,27 @@ from ovop_desktop.domain.candidates import CandidateData, EntryKind
 from ovop_desktop.domain.commodities import Commodity
 from ovop_desktop.domain.documents import Document
 from ovop_desktop.domain.profile import Role
+from ovop_desktop.services import identity
 from ovop_desktop.services.workspace import Workspace
 from ovop_desktop.ui.context import AppContext, ContextSignals
 from ovop_desktop.ui.workers import TaskRunner
+
+
+@pytest.fixture(scope="module")
+def module_tmp(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+               ) -> Iterator[Path]:
+    """For a profile built once per module: a folder of its own, a private home and default
+    profile while it is built (the autouse isolation is per test), fast key derivation."""
+    tmp = tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])
+    home = tmp / "_home"
+    home.mkdir()
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in (("HOME", home), ("XDG_DATA_HOME", home / "data"),
+                            ("XDG_CONFIG_HOME", home / "config"),
+                            ("OVOP_DATA_DIR", tmp / "_profile")):
+            mp.setenv(name, str(value))
+        mp.setattr(identity, "KDF_PARAMS", identity.ScryptParams(n=2**10, r=8, p=1))
+        yield tmp
 
 
 def make_ctx(ws: Workspace) -> AppContext:

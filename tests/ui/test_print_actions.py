@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,20 +17,16 @@ import shiboken6
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QWidget
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "services"))
-from exchange_fixtures import FAST_KDF  # noqa: E402
-
-from ovop_desktop.errors import UserFacingError  # noqa: E402
-from ovop_desktop.i18n import _  # noqa: E402
-from ovop_desktop.services import identity  # noqa: E402
-from ovop_desktop.services.demo import DEMO_NAME, build_demo  # noqa: E402
-from ovop_desktop.services.settings import load_settings  # noqa: E402
-from ovop_desktop.services.workspace import Workspace  # noqa: E402
-from ovop_desktop.ui import printing  # noqa: E402
-from ovop_desktop.ui.context import AppContext, ContextSignals  # noqa: E402
-from ovop_desktop.ui.dialogs.pdf_preview import PdfPreviewDialog, State  # noqa: E402
-from ovop_desktop.ui.dialogs.settings import SettingsDialog  # noqa: E402
-from ovop_desktop.ui.workers import TaskRunner  # noqa: E402
+from ovop_desktop.errors import UserFacingError
+from ovop_desktop.i18n import _
+from ovop_desktop.services.demo import DEMO_NAME, build_demo
+from ovop_desktop.services.settings import load_settings
+from ovop_desktop.services.workspace import Workspace
+from ovop_desktop.ui import printing
+from ovop_desktop.ui.context import AppContext, ContextSignals
+from ovop_desktop.ui.dialogs.pdf_preview import PdfPreviewDialog, State
+from ovop_desktop.ui.dialogs.settings import SettingsDialog
+from ovop_desktop.ui.workers import TaskRunner
 
 WAIT = 30_000
 A4_HEIGHT, F4_HEIGHT = 841.9, 935.4  # points
@@ -46,23 +41,14 @@ class Scored:
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scored]:
+def template(module_tmp: Path) -> Iterator[Scored]:
     """Built once (about three seconds): `ovop demo` with results, a key, bundles on file."""
-    tmp = tmp_path_factory.mktemp("print-actions")
-    with pytest.MonkeyPatch.context() as mp:
-        home = tmp / "_home"
-        home.mkdir()
-        for name, value in (("HOME", home), ("XDG_DATA_HOME", home / "data"),
-                            ("XDG_CONFIG_HOME", home / "config"),
-                            ("OVOP_DATA_DIR", tmp / "_profile")):
-            mp.setenv(name, str(value))
-        mp.setattr(identity, "KDF_PARAMS", FAST_KDF)
-        folder = tmp / "coordinator"
-        with Workspace.open(folder) as ws:
-            build_demo(ws, with_results=True)
-            current = ws.current_round()
-            assert current is not None
-            yield Scored(folder, current.id)
+    folder = module_tmp / "coordinator"
+    with Workspace.open(folder) as ws:
+        build_demo(ws, with_results=True)
+        current = ws.current_round()
+        assert current is not None
+        yield Scored(folder, current.id)
 
 
 @pytest.fixture

@@ -15,12 +15,10 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "services"))
-from exchange_fixtures import FAST_KDF  # noqa: E402
 from panel_fixtures import Panel, make_panel  # noqa: E402
 
 from ovop_desktop.domain.commodities import Commodity  # noqa: E402
 from ovop_desktop.errors import UserFacingError  # noqa: E402
-from ovop_desktop.services import identity  # noqa: E402
 from ovop_desktop.services.results import ResultsReport  # noqa: E402
 from ovop_desktop.ui.context import AppContext, ContextSignals  # noqa: E402
 from ovop_desktop.ui.models.table import ROW_ROLE  # noqa: E402
@@ -92,23 +90,14 @@ class Scored:
 
 
 @pytest.fixture(scope="module")
-def scored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scored]:
+def scored(module_tmp: Path) -> Iterator[Scored]:
     """Built once for the module (about five seconds of real exchanges)."""
-    tmp = tmp_path_factory.mktemp("results-tabs")
-    with pytest.MonkeyPatch.context() as mp:
-        home = tmp / "_home"
-        home.mkdir()
-        for name, value in (("HOME", home), ("XDG_DATA_HOME", home / "data"),
-                            ("XDG_CONFIG_HOME", home / "config"),
-                            ("OVOP_DATA_DIR", tmp / "_profile")):
-            mp.setenv(name, str(value))
-        mp.setattr(identity, "KDF_PARAMS", FAST_KDF)
-        panel, ids = build_scored_panel(tmp)
-        report = panel.coordinator.results.report(panel.round_id)
-        try:
-            yield Scored(panel, ids, report)
-        finally:
-            panel.close()
+    panel, ids = build_scored_panel(module_tmp)
+    report = panel.coordinator.results.report(panel.round_id)
+    try:
+        yield Scored(panel, ids, report)
+    finally:
+        panel.close()
 
 
 @pytest.fixture

@@ -19,12 +19,11 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "services"))
-from exchange_fixtures import COORD_PASS, FAST_KDF  # noqa: E402
+from exchange_fixtures import COORD_PASS  # noqa: E402
 from panel_fixtures import NAMES, Panel, make_panel  # noqa: E402
 
 from ovop_desktop.domain.profile import Role  # noqa: E402
 from ovop_desktop.i18n import _  # noqa: E402
-from ovop_desktop.services import identity  # noqa: E402
 from ovop_desktop.services.workspace import Workspace  # noqa: E402
 from ovop_desktop.ui import main_window as mw_module  # noqa: E402
 from ovop_desktop.ui.context import AppContext, ContextSignals  # noqa: E402
@@ -65,51 +64,49 @@ def _score(panel: Panel, who: int, candidate: int, level: Any, finish: bool = Tr
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
+def template(module_tmp: Path) -> Iterator[Scenario]:
     """Built once: a coordinator, three assessors, packages out, signed bundles back in."""
-    tmp = tmp_path_factory.mktemp("results-panel")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(identity, "KDF_PARAMS", FAST_KDF)
-        panel = make_panel(tmp, 3)
-        try:
-            ws = panel.coordinator
-            summaries = ws.candidates.summaries(panel.round_id)
-            batik = [c for c in summaries if c.commodity.value == "kain_batik"]
-            new = [c.id for c in batik if c.kind.value == "new"][:4]
-            again = [c.id for c in batik if c.kind.value == "reevaluation"
-                     and c.previous_star == 2][:1]
-            b = new + again
-            t = [c.id for c in summaries if c.commodity.value == "kain_tenun"][:2]
-            for who in range(3):
-                panel.give(who, b + (t[:1] if who == 2 else t))
-            b1, b2, b3, b4, b5 = b
-            for who in range(3):
-                _score(panel, who, b1, 3)
-                _score(panel, who, b3, 2)
-                _score(panel, who, b4, 1)
-                _score(panel, who, b5, 2 if who == 2 else 3)
-            _score(panel, 1, b2, 2)
-            _score(panel, 2, b2, lambda c: 1 if c == "B4" else 3)
-            _score(panel, 0, b2, 3, finish=False)  # with a note, a visit date, then finished
-            sheet = panel.assessors[0].scoring
-            local = panel._local[0][b2]
-            sheet.set_score(local, "B4", 3, NOTE)
-            sheet.set_sheet_note(local, SHEET_NOTE)
-            sheet.set_visited(local, date(2024, 10, 15))
-            photo = tmp / "bukti.png"
-            Image.new("RGB", (64, 48), (120, 60, 20)).save(photo)
-            panel.assessors[0].evidence.add(local, photo, "B4")
-            sheet.finish(local)
-            _score(panel, 0, t[0], 2)
-            _score(panel, 1, t[0], 3)
-            _score(panel, 0, t[1], 2)
-            _score(panel, 1, t[1], 2, finish=False)  # in progress: t2 stays incomplete
-            for who in range(3):
-                panel.send(who)
-            names = {c.id: c.name for c in summaries if c.id in b + t}
-            yield Scenario(tmp / "coordinator", list(panel.ids), b, t, names)
-        finally:
-            panel.close()
+    tmp = module_tmp
+    panel = make_panel(tmp, 3)
+    try:
+        ws = panel.coordinator
+        summaries = ws.candidates.summaries(panel.round_id)
+        batik = [c for c in summaries if c.commodity.value == "kain_batik"]
+        new = [c.id for c in batik if c.kind.value == "new"][:4]
+        again = [c.id for c in batik if c.kind.value == "reevaluation"
+                 and c.previous_star == 2][:1]
+        b = new + again
+        t = [c.id for c in summaries if c.commodity.value == "kain_tenun"][:2]
+        for who in range(3):
+            panel.give(who, b + (t[:1] if who == 2 else t))
+        b1, b2, b3, b4, b5 = b
+        for who in range(3):
+            _score(panel, who, b1, 3)
+            _score(panel, who, b3, 2)
+            _score(panel, who, b4, 1)
+            _score(panel, who, b5, 2 if who == 2 else 3)
+        _score(panel, 1, b2, 2)
+        _score(panel, 2, b2, lambda c: 1 if c == "B4" else 3)
+        _score(panel, 0, b2, 3, finish=False)  # with a note, a visit date, then finished
+        sheet = panel.assessors[0].scoring
+        local = panel._local[0][b2]
+        sheet.set_score(local, "B4", 3, NOTE)
+        sheet.set_sheet_note(local, SHEET_NOTE)
+        sheet.set_visited(local, date(2024, 10, 15))
+        photo = tmp / "bukti.png"
+        Image.new("RGB", (64, 48), (120, 60, 20)).save(photo)
+        panel.assessors[0].evidence.add(local, photo, "B4")
+        sheet.finish(local)
+        _score(panel, 0, t[0], 2)
+        _score(panel, 1, t[0], 3)
+        _score(panel, 0, t[1], 2)
+        _score(panel, 1, t[1], 2, finish=False)  # in progress: t2 stays incomplete
+        for who in range(3):
+            panel.send(who)
+        names = {c.id: c.name for c in summaries if c.id in b + t}
+        yield Scenario(tmp / "coordinator", list(panel.ids), b, t, names)
+    finally:
+        panel.close()
 
 
 @pytest.fixture
