@@ -186,16 +186,10 @@ def cmd_print_scorecards(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_print_ranking(args: argparse.Namespace, ctx: Context) -> int:
-    from ovop_desktop.domain.commodities import parse_commodity
-    from ovop_desktop.errors import ValidationError
     from ovop_desktop.services.printing.ranking import ranking_list
+    from ovop_desktop.services.rubrics import parse_commodity_or_fail
 
-    commodity = None
-    if args.commodity:
-        found = parse_commodity(args.commodity)
-        if found is None:
-            raise ValidationError(_("Unknown commodity '{c}'.").format(c=args.commodity))
-        commodity = found.value
+    commodity = parse_commodity_or_fail(args.commodity).value if args.commodity else None
     _ws, report = _results(args, ctx)
     data = ranking_list(report, commodity, paper=args.paper, language=_language(args, ctx))
     return _save(args, ctx, data, _("The recommendation list"), pages=_pages(data))

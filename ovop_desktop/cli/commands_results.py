@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ovop_desktop.cli.output import emit_json, emit_lines, emit_table
-from ovop_desktop.domain.commodities import Commodity, parse_commodity
+from ovop_desktop.domain.commodities import Commodity
 from ovop_desktop.errors import NotFoundError, UserFacingError, ValidationError
 from ovop_desktop.i18n import _, current_language
 
@@ -102,13 +102,9 @@ def _number(value: float | None) -> str:
 
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     from ovop_desktop.services.results_export import result_row
+    from ovop_desktop.services.rubrics import parse_commodity_or_fail
 
-    commodity = None
-    if args.commodity:
-        found = parse_commodity(args.commodity)
-        if found is None:
-            raise ValidationError(_("Unknown commodity '{c}'.").format(c=args.commodity))
-        commodity = found.value
+    commodity = parse_commodity_or_fail(args.commodity).value if args.commodity else None
     report = _report(ctx)
     rows = report.rows(commodity)
     overall = report.overall_ranks()
