@@ -15,10 +15,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ovop_desktop.errors import UserFacingError
 from ovop_desktop.i18n import _
-from ovop_desktop.services.identity import WrongPassphraseError, unlock
+from ovop_desktop.services.identity import (
+    PublicIdentity,
+    WrongPassphraseError,
+    load_public,
+    unlock,
+)
 from ovop_desktop.ui.context import AppContext
-from ovop_desktop.ui.messages import show_error
+from ovop_desktop.ui.messages import show_error, show_info
 from ovop_desktop.ui.workers import ServiceTask
 
 ERROR_STYLE = "color: #b3261e;"
@@ -115,3 +121,17 @@ def ask_key(ctx: AppContext, parent: QWidget, purpose: str,
     dialog.finished.connect(dialog.deleteLater)
     dialog.open()
     return dialog
+
+
+def own_public_key(ctx: AppContext, parent: QWidget, why: str) -> PublicIdentity | None:
+    """This profile's public identity, or None after telling the user: an unreadable key
+    folder as an error, no key yet as a pointer to the Keys page (`why` says what needs it)."""
+    try:
+        me = load_public(ctx.workspace.paths.keys)
+    except UserFacingError as exc:
+        show_error(parent, exc)
+        return None
+    if me is None:
+        show_info(parent, _("No key yet"),
+                  _("Create your key on the Keys and identity page first: {why}").format(why=why))
+    return me

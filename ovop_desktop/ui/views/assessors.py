@@ -22,10 +22,10 @@ from ovop_desktop.domain.bundle_rules import Outcome
 from ovop_desktop.errors import UserFacingError
 from ovop_desktop.i18n import _
 from ovop_desktop.services.assessors import Assessor
-from ovop_desktop.services.identity import load_public, read_card
+from ovop_desktop.services.identity import read_card
 from ovop_desktop.ui.context import AppContext
 from ovop_desktop.ui.dialogs.bundle_export import BUNDLE_FILTER
-from ovop_desktop.ui.dialogs.passphrase import ask_key
+from ovop_desktop.ui.dialogs.passphrase import ask_key, own_public_key
 from ovop_desktop.ui.messages import confirm, show_error, show_info
 from ovop_desktop.ui.models.exchange_models import assessor_model
 from ovop_desktop.ui.models.table import SORT_ROLE
@@ -193,14 +193,8 @@ class AssessorsView(QWidget):
         a, current = self.selected(), self._ctx.workspace.current_round()
         if a is None or current is None:
             return
-        try:
-            me = load_public(self._ctx.workspace.paths.keys)
-        except UserFacingError as exc:
-            show_error(self, exc)
-            return
+        me = own_public_key(self._ctx, self, _("packages are signed with it."))
         if me is None:
-            show_info(self, _("No key yet"), _("Create your key on the Keys and identity page "
-                                               "first: packages are signed with it."))
             return
         slug = re.sub(r"[^a-z0-9]+", "-", a.name.lower()).strip("-") or str(a.id)
         path, _chosen = QFileDialog.getSaveFileName(

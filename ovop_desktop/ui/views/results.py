@@ -28,11 +28,10 @@ from PySide6.QtWidgets import (
 from ovop_desktop.domain.results import Flag
 from ovop_desktop.errors import UserFacingError
 from ovop_desktop.i18n import _, current_language
-from ovop_desktop.services.identity import load_public
 from ovop_desktop.services.results import ProgressBoard, ResultsReport, ResultsService
 from ovop_desktop.ui import printing
 from ovop_desktop.ui.context import AppContext
-from ovop_desktop.ui.dialogs.passphrase import ask_key
+from ovop_desktop.ui.dialogs.passphrase import ask_key, own_public_key
 from ovop_desktop.ui.messages import show_error, show_info
 from ovop_desktop.ui.models.results_models import (
     INCOMPLETE_STAR,
@@ -545,14 +544,7 @@ class ResultsView(QWidget):
         if self.data is None:
             return
         report = self.data.report
-        try:
-            me = load_public(self._ctx.workspace.paths.keys)
-        except UserFacingError as exc:
-            show_error(self, exc)
-            return
-        if me is None:
-            show_info(self, _("No key yet"), _("Create your key on the Keys and identity page "
-                                               "first: the results receipt is signed with it."))
+        if own_public_key(self._ctx, self, _("the results receipt is signed with it.")) is None:
             return
         path = ask_export_path(self, str(Path.home() / f"ovop-results-{report.round.year}.xlsx"))
         if path is None:
