@@ -256,7 +256,6 @@ class _Plan:
 
     def __init__(self, rubric: Rubric) -> None:
         pairs = rubric.criteria()
-        self.rubric = rubric
         self.ids = tuple((c.id, a.id) for a, c in pairs)
         self.criteria = tuple(c.id for _a, c in pairs)
         self.aspects = tuple(a.id for a in rubric.aspects)
@@ -265,16 +264,13 @@ class _Plan:
         # coaching order between equal levels: heavier criterion first, then rubric order
         self.coach_key = tuple((-a.weight / len(a.criteria), i) for i, (a, _c) in
                                enumerate(pairs))
-        # rubric.criteria() lists an aspect's criteria together: one slice per aspect
-        self.spans: list[tuple[int, int]] = []
-        start = 0
-        for aspect in rubric.aspects:
-            self.spans.append((start, start + len(aspect.criteria)))
-            start += len(aspect.criteria)
-        # every criterion of an aspect weighs the same: one factor per aspect's slice
-        self.aspect_spans = tuple(
-            (lo, hi, a.weight / (MAX_LEVEL * len(a.criteria)))
-            for (lo, hi), a in zip(self.spans, rubric.aspects, strict=True))
+        # rubric.criteria() lists an aspect's criteria together: one slice per aspect, and
+        # every criterion of an aspect weighs the same, so one factor per slice
+        spans, start = [], 0
+        for a in rubric.aspects:
+            spans.append((start, start + len(a.criteria), a.weight / (MAX_LEVEL * len(a.criteria))))
+            start += len(a.criteria)
+        self.aspect_spans = tuple(spans)
         # criterion indices in coaching order; a stable sort by level keeps it among equals
         self.coach_order = sorted(range(len(self.criteria)), key=self.coach_key.__getitem__)
         self._get = itemgetter(*self.criteria) if len(self.criteria) > 1 else None
