@@ -25,9 +25,11 @@ def _entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256(b"\x00" + bytes.fromhex(prev_hash) + canonical_bytes(fields)).hexdigest()
 
 
+_FIELDS = ("seq", "ts", "actor", "action", "object_type", "object_id", "details")  # hashed
+
+
 def _fields(row: AuditRow) -> dict[str, Any]:
-    return {"seq": row.seq, "ts": row.ts, "actor": row.actor, "action": row.action,
-            "object_type": row.object_type, "object_id": row.object_id, "details": row.details}
+    return {k: getattr(row, k) for k in _FIELDS}
 
 
 def append(session: Session, actor: str, action: str, object_type: str, object_id: object,
@@ -49,7 +51,6 @@ def append(session: Session, actor: str, action: str, object_type: str, object_i
 
 _INSERT = insert(AuditRow.__table__)  # Core, parameters apart: compiled once, not per entry
 _HEAD = "ovop.audit_head"
-_FIELDS = ("seq", "ts", "actor", "action", "object_type", "object_id", "details")
 
 
 def _head(session: Session) -> tuple[int, str]:
