@@ -33,18 +33,20 @@ from ovop_desktop.ui import printing
 from ovop_desktop.ui.context import AppContext
 from ovop_desktop.ui.dialogs.passphrase import ask_key, own_public_key
 from ovop_desktop.ui.messages import show_error, show_info
-from ovop_desktop.ui.models.results_models import (
-    INCOMPLETE_STAR,
+from ovop_desktop.ui.models.progress_models import (
     AssessorLine,
     CandidateLine,
     PredicateProxy,
+    assessor_progress_model,
+    candidate_progress_model,
+    prepare_progress,
+)
+from ovop_desktop.ui.models.results_models import (
+    INCOMPLETE_STAR,
     RankingModel,
     RankingProxy,
     RankingRow,
     aspect_infos,
-    assessor_progress_model,
-    candidate_progress_model,
-    prepare_progress,
     prepare_ranking,
     stars,
 )

@@ -32,17 +32,19 @@ from ovop_desktop.i18n import _, current_language
 from ovop_desktop.services.results import CandidateDetail, EvidencePhoto, ResultsReport
 from ovop_desktop.ui.context import AppContext
 from ovop_desktop.ui.dialogs.moderation import GivenLevel, ModerationDialog
-from ovop_desktop.ui.models.results_models import (
+from ovop_desktop.ui.models.detail_grid_model import (
     COUNTED,
+    DetailGridModel,
+    GridLine,
+    state_label,
+)
+from ovop_desktop.ui.models.results_models import (
     FLAG_COLOURS,
     MODERATED_MARK,
     NOTE_MARK,
-    DetailGridModel,
-    GridLine,
     commodity_label,
     number,
     stars,
-    state_label,
 )
 from ovop_desktop.ui.workers import ServiceTask
 
