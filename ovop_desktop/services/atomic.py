@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+from glob import escape as glob_escape
 from pathlib import Path
 
 from ovop_desktop.errors import UserFacingError
@@ -21,7 +23,8 @@ def atomic_write(path: Path, data: bytes) -> None:
     placed = False  # a new file is under the final name, its folder not yet synced
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TEMP_SUFFIX,
+                                        dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -44,6 +47,17 @@ def atomic_write(path: Path, data: bytes) -> None:
                 os.unlink(tmp_name)
             except OSError:
                 pass
+
+
+_TEMP_SUFFIX = ".part"
+
+
+def remove_temp_copies(path: Path) -> None:
+    """Remove the temporary files atomic_write left for `path` when its process was killed
+    (a kill skips the clean-up); best effort: the medium may be gone."""
+    with contextlib.suppress(OSError):
+        for leftover in path.parent.glob(f".{glob_escape(path.name)}.*{_TEMP_SUFFIX}"):
+            leftover.unlink()
 
 
 def fsync_dir(folder: Path) -> None:

@@ -20,7 +20,6 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from glob import escape as glob_escape
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -34,7 +33,7 @@ from ovop_desktop.data.schema import now_iso
 from ovop_desktop.domain.strict_json import canonical_bytes
 from ovop_desktop.errors import UserFacingError
 from ovop_desktop.i18n import _
-from ovop_desktop.services.atomic import atomic_write
+from ovop_desktop.services.atomic import atomic_write, remove_temp_copies
 from ovop_desktop.services.container import (
     PAYLOAD_BUNDLE,
     Rejected,
@@ -159,7 +158,7 @@ def settle_interrupted(store: Store, actor: str, me: PublicIdentity) -> Recovere
             if (last.seq if last else 0) + 1 == seq:  # not committed before the interruption
                 recorded = _adopt(s, actor, me, path, digest, seq, last)
         if recorded is None:
-            _remove_temp_copies(path)
+            remove_temp_copies(path)
     with contextlib.suppress(OSError):
         pending.unlink()
     return Recovered(recorded, path) if recorded is not None else None
@@ -192,13 +191,6 @@ def _adopt(s, actor: str, me: PublicIdentity, path: Path, digest: str, seq: int,
                  {"seq": seq, "sheets": len(sheets), "scores": n_scores,
                   "manifest_sha256": verified.manifest_sha256, "recovered": True})
     return seq
-
-
-def _remove_temp_copies(path: Path) -> None:
-    """atomic_write's temp files for this name, left by the interrupted export."""
-    with contextlib.suppress(OSError):
-        for leftover in path.parent.glob(f".{glob_escape(path.name)}.*.part"):
-            leftover.unlink()
 
 
 @contextlib.contextmanager
